@@ -33,3 +33,6 @@ export interface RestoreJob {
   targetDeploymentItemName?: string;
   targetProjectId?: string;
 }
+
+/** Status given to a job that Atlas listed without a `status`, so it is reported as unknown. */
+export const MISSING_STATUS = "MISSING";

@@ -1,0 +1,66 @@
+import { type AtlasErrorScope, classifyAtlasError } from "./atlas-error-classification.ts";
+
+export type { AtlasErrorScope };
+
+/** Facts about one failed Atlas call, as the server or the client reported them. */
+export interface AtlasApiErrorDetails {
+  /** HTTP status; undefined when no response arrived (timeout, connection reset). */
+  status: number | undefined;
+  /** Atlas `errorCode`, OAuth `error`, or one of flexwatch's own codes such as INVALID_RESPONSE. */
+  errorCode: string | undefined;
+  /** Atlas `detail` or OAuth `error_description`: the server's explanation. */
+  detail?: string | undefined;
+  /** Atlas `reason`: the HTTP reason phrase. */
+  reason?: string | undefined;
+  /** Request path with its ids and without the query, e.g. `/api/atlas/v2/groups/…/flexClusters`. */
+  endpoint: string | undefined;
+  /** HTTP method of the request. @defaultValue "GET" */
+  method?: string;
+  /** Delay the server asked for in `Retry-After`, in milliseconds. */
+  retryAfterMs?: number | undefined;
+  cause?: unknown;
+}
+
+/**
+ * A failed Atlas Administration API or OAuth call. `scope` and `retryable` come from one
+ * classification table keyed by error code and HTTP status, and the message names the status,
+ * the code, the request path and what to do. Messages never contain credentials or tokens.
+ */
+export class AtlasApiError extends Error {
+  override readonly name = "AtlasApiError";
+  readonly status: number | undefined;
+  readonly errorCode: string | undefined;
+  readonly detail: string | undefined;
+  readonly reason: string | undefined;
+  readonly endpoint: string | undefined;
+  readonly scope: AtlasErrorScope;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(details: AtlasApiErrorDetails) {
+    const errorClass = classifyAtlasError(details.status, details.errorCode);
+    super(formatMessage(details, errorClass.action), { cause: details.cause });
+
+    this.status = details.status;
+    this.errorCode = details.errorCode;
+    this.detail = details.detail;
+    this.reason = details.reason;
+    this.endpoint = details.endpoint;
+    this.scope = errorClass.scope;
+    this.retryable = errorClass.retryable;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+function formatMessage(details: AtlasApiErrorDetails, action: string): string {
+  // Without an endpoint no request was sent, e.g. when credentials are missing.
+  const sent = details.endpoint !== undefined;
+  const request = sent ? `Atlas request ${details.method ?? "GET"} ${details.endpoint}` : "Atlas call";
+  const status = details.status === undefined ? "no response" : `HTTP ${details.status}`;
+  const outcome = [sent ? status : undefined, details.errorCode]
+    .filter((part) => part !== undefined)
+    .join(" ");
+  const explanation = details.detail ? ` (${details.detail})` : "";
+
+  return `${request} failed: ${outcome}${explanation}; ${action}`;
+}

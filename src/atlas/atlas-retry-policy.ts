@@ -1,0 +1,48 @@
+import { AtlasApiError } from "./atlas-api-error.ts";
+
+/**
+ * How the Atlas client retries one request that failed with a retryable error. Poll jobs have
+ * their own BullMQ attempts on top, so this only rides out short blips.
+ */
+export interface AtlasRetryPolicy {
+  /** Attempts of one request, the first included. @defaultValue 3 */
+  maxAttempts: number;
+  /** Backoff before the second attempt; it doubles for each further attempt. @defaultValue 500 */
+  baseDelayMs: number;
+  /**
+   * Longest wait before an attempt. A `Retry-After` above it ends the retries, so the poll
+   * job fails now and BullMQ retries it later instead of holding a worker slot.
+   * @defaultValue 30000
+   */
+  maxDelayMs: number;
+}
+
+const SECOND_MS = 1000;
+
+export const DEFAULT_ATLAS_RETRY_POLICY: Readonly<AtlasRetryPolicy> = Object.freeze({
+  maxAttempts: 3,
+  baseDelayMs: SECOND_MS / 2,
+  maxDelayMs: 30 * SECOND_MS,
+});
+
+/**
+ * Returns how long to wait before attempt `attempt + 1` after `error`, or undefined when the
+ * request must not be sent again. The delay is exponential backoff with jitter, and never
+ * shorter than the server's `Retry-After`.
+ */
+export function atlasRetryDelayMs(
+  policy: AtlasRetryPolicy,
+  attempt: number,
+  error: unknown,
+): number | undefined {
+  if (!(error instanceof AtlasApiError) || !error.retryable) return undefined;
+  if (attempt >= policy.maxAttempts) return undefined;
+
+  const backoffMs = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  // Jitter spreads the retries of replicas that failed at the same moment.
+  const jitteredMs = backoffMs / 2 + Math.random() * (backoffMs / 2);
+  const retryAfterMs = error.retryAfterMs ?? 0;
+  if (retryAfterMs > policy.maxDelayMs) return undefined;
+
+  return Math.round(Math.max(jitteredMs, retryAfterMs));
+}

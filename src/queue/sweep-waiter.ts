@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import { Job, type Queue, QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
+import type { OnceSummary } from "../cli/once-summary.ts";
+import type { AlertResult, PollResult, SweepResult } from "./job-data.ts";
+import { QUEUE_NAMES, bullmqPrefix } from "./queue-names.ts";
+import type { Queues } from "./queues.ts";
+
+interface Waited<T> {
+  jobId: string;
+  result?: T;
+  error?: string;
+}
+
+/**
+ * Runs a sweep with an id of its own through the queues and waits for its polls and the
+ * alerts they enqueued. `flexwatch once` uses it; so do the pipeline tests.
+ */
+export class SweepWaiter {
+  readonly #queues: Queues;
+  readonly #events: Record<"sweep" | "poll" | "alert", QueueEvents>;
+
+  constructor(connection: Redis, keyPrefix: string, queues: Queues) {
+    const prefix = bullmqPrefix(keyPrefix);
+    this.#queues = queues;
+    this.#events = {
+      sweep: new QueueEvents(QUEUE_NAMES.sweep, { connection, prefix }),
+      poll: new QueueEvents(QUEUE_NAMES.poll, { connection, prefix }),
+      alert: new QueueEvents(QUEUE_NAMES.alert, { connection, prefix }),
+    };
+  }
+
+  /** Resolves once the event streams are read, so no job can finish unseen. */
+  async ready(): Promise<void> {
+    await Promise.all(Object.values(this.#events).map((events) => events.waitUntilReady()));
+  }
+
+  /** Runs one sweep and waits, until `deadline` (epoch ms), for its polls and alerts. */
+  async sweepAndWait(deadline: number): Promise<OnceSummary> {
+    const sweepId = `once-${randomUUID()}`;
+    const sweepJob = await this.#queues.sweep.add(
+      "sweep",
+      { sweepId, slotMs: null, origin: "once" },
+      { jobId: sweepId },
+    );
+    const sweep = (await sweepJob.waitUntilFinished(this.#events.sweep, remaining(deadline))) as SweepResult;
+
+    const polls = await Promise.all(
+      sweep.pollJobIds.map((id) => this.#waitFor<PollResult>(this.#queues.poll, "poll", id, deadline)),
+    );
+    const alertIds = polls.flatMap((poll) => poll.result?.alertJobIds ?? []);
+    const alerts = await Promise.all(
+      alertIds.map((id) => this.#waitFor<AlertResult>(this.#queues.alert, "alert", id, deadline)),
+    );
+
+    return {
+      sweepId,
+      ok: polls.every((poll) => poll.error === undefined) && sweep.discoveryErrors.length === 0,
+      discoveryErrors: sweep.discoveryErrors,
+      polls,
+      alerts,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.#events).map((events) => events.close()));
+  }
+
+  async #waitFor<T>(queue: Queue, kind: "poll" | "alert", jobId: string, deadline: number): Promise<Waited<T>> {
+    const job = await Job.fromId(queue, jobId);
+    if (job === undefined) return { jobId, error: "job not found in the queue" };
+
+    try {
+      const result = (await job.waitUntilFinished(this.#events[kind], remaining(deadline))) as T;
+      return { jobId, result };
+    } catch (err) {
+      return { jobId, error: (err as Error).message };
+    }
+  }
+}
+
+function remaining(deadline: number): number {
+  return Math.max(1, deadline - Date.now());
+}

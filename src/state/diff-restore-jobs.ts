@@ -1,0 +1,206 @@
+import { type AlertEvent, type AlertKind } from "../alerts/alert-event.ts";
+import { IN_FLIGHT_STATUSES, isKnownStatus, type RestoreJob } from "../atlas/restore-job.ts";
+
+/** A restore job as saved in Redis after a poll: the fields alerts and metrics need. */
+export interface SavedJob {
+  status: string;
+  deliveryType?: string;
+  snapshotId?: string;
+  restoreScheduledDate?: string;
+  restoreFinishedDate?: string;
+  expirationDate?: string;
+  targetDeploymentItemName?: string;
+  targetProjectId?: string;
+  /** True once the job was seen in flight past its `expirationDate`, so expiry alerts once. */
+  expired?: boolean;
+  /** True once the job's status outside the documented enum was reported. */
+  unknownReported?: boolean;
+}
+
+/** Status a transition goes to when a complete read no longer lists the job. */
+export const ABSENT_STATUS = "ABSENT";
+
+/** A change of one restore job's status between the saved state and this poll. */
+export interface Transition {
+  restoreJobId: string;
+  /** Saved status, or null for a job seen for the first time. */
+  from: string | null;
+  /** New status, or `ABSENT_STATUS` when a complete read no longer lists the job. */
+  to: string;
+}
+
+/** Everything one diff needs; the clock is an input so the diff stays pure. */
+export interface DiffInput {
+  projectId: string;
+  cluster: string;
+  /** Saved jobs by restore job id, or null when the cluster was never polled (the baseline). */
+  saved: Record<string, SavedJob> | null;
+  /** Jobs read from Atlas in this poll; a repeated id keeps its last occurrence. */
+  jobs: RestoreJob[];
+  /** False for a partial read: saved jobs that were not read are kept unchanged. */
+  complete: boolean;
+  now: Date;
+  /** How far back the baseline still alerts on failures and expiries, in milliseconds. */
+  lookbackMs: number;
+}
+
+/** The new saved state and what changed. */
+export interface DiffResult {
+  /** Jobs to save, by restore job id. */
+  jobs: Record<string, SavedJob>;
+  transitions: Transition[];
+  alerts: AlertEvent[];
+  /** Jobs whose status outside the documented enum is reported by this diff (once per job). */
+  unknownStatuses: { restoreJobId: string; status: string }[];
+}
+
+// A strict shape check, because V8's Date.parse also accepts strings such as "1" (a date in
+// 2001), which would turn a garbled date into an old one instead of a missing one.
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+const RESTORE_JOB_FIELDS = [
+  "deliveryType",
+  "instanceName",
+  "projectId",
+  "snapshotId",
+  "snapshotFinishedDate",
+  "restoreScheduledDate",
+  "restoreFinishedDate",
+  "expirationDate",
+  "targetDeploymentItemName",
+  "targetProjectId",
+] as const;
+
+const SAVED_JOB_FIELDS = [
+  "deliveryType",
+  "snapshotId",
+  "restoreScheduledDate",
+  "restoreFinishedDate",
+  "expirationDate",
+  "targetDeploymentItemName",
+  "targetProjectId",
+] as const;
+
+/**
+ * Compares the restore jobs of one poll with the saved state and returns the state to save,
+ * the status transitions, and the alerts to send. Pure: no I/O, and `input.now` is the clock.
+ * Diffing the same jobs against the returned `jobs` gives no transitions and no alerts.
+ */
+export function diffRestoreJobs(input: DiffInput): DiffResult {
+  const result: DiffResult = { jobs: {}, transitions: [], alerts: [], unknownStatuses: [] };
+  const fresh = new Map<string, RestoreJob>();
+  for (const job of input.jobs) fresh.set(job.id, job);
+
+  for (const job of fresh.values()) diffJob(input, job, result);
+  diffUnseenJobs(input, fresh, result);
+
+  return result;
+}
+
+function diffJob(input: DiffInput, job: RestoreJob, result: DiffResult): void {
+  const previous = input.saved?.[job.id];
+  const next = toSavedJob(job, previous);
+  const raise = (kind: AlertKind) => result.alerts.push(toAlertEvent(input, kind, job, previous));
+
+  if (previous?.status !== job.status) {
+    result.transitions.push({ restoreJobId: job.id, from: previous?.status ?? null, to: job.status });
+  }
+
+  if (isNewFailure(input, job, previous)) raise("failed");
+
+  const expirationMs = parseIsoDateMs(job.expirationDate);
+  const isExpired =
+    IN_FLIGHT_STATUSES.has(job.status) &&
+    expirationMs !== undefined &&
+    expirationMs < input.now.getTime();
+  if (isExpired && previous?.expired !== true) {
+    // Set on the baseline too, so an expiry recorded silently there never alerts later.
+    next.expired = true;
+    if (input.saved !== null || isWithinLookback(expirationMs, input)) raise("expired");
+  }
+
+  // Reported on the baseline too: it means our model of Atlas is wrong, not old news.
+  if (!isKnownStatus(job.status) && previous?.unknownReported !== true) {
+    next.unknownReported = true;
+    result.unknownStatuses.push({ restoreJobId: job.id, status: job.status });
+    raise("unknown-status");
+  }
+
+  result.jobs[job.id] = next;
+}
+
+function isNewFailure(input: DiffInput, job: RestoreJob, previous: SavedJob | undefined): boolean {
+  if (job.status !== "FAILED") return false;
+  if (previous !== undefined) return previous.status !== "FAILED";
+
+  const finishedMs = parseIsoDateMs(job.restoreFinishedDate);
+  // An undated new failure is news after the baseline, but history we cannot date on it.
+  if (finishedMs === undefined) return input.saved !== null;
+
+  return isWithinLookback(finishedMs, input);
+}
+
+function diffUnseenJobs(input: DiffInput, fresh: Map<string, RestoreJob>, result: DiffResult) {
+  if (input.saved === null) return;
+
+  for (const [restoreJobId, saved] of Object.entries(input.saved)) {
+    if (fresh.has(restoreJobId)) continue;
+
+    if (input.complete) {
+      result.transitions.push({ restoreJobId, from: saved.status, to: ABSENT_STATUS });
+    } else {
+      result.jobs[restoreJobId] = saved;
+    }
+  }
+}
+
+function toSavedJob(job: RestoreJob, previous: SavedJob | undefined): SavedJob {
+  const saved: SavedJob = { status: job.status };
+  for (const field of SAVED_JOB_FIELDS) {
+    const value = job[field];
+    if (value !== undefined) saved[field] = value;
+  }
+
+  if (previous?.expired === true) saved.expired = true;
+  if (previous?.unknownReported === true) saved.unknownReported = true;
+
+  return saved;
+}
+
+function toAlertEvent(
+  input: DiffInput,
+  kind: AlertKind,
+  job: RestoreJob,
+  previous: SavedJob | undefined,
+): AlertEvent {
+  return {
+    kind,
+    projectId: input.projectId,
+    cluster: input.cluster,
+    previousStatus: previous?.status,
+    job: copyRestoreJob(job),
+    detectedAt: input.now.toISOString(),
+  };
+}
+
+// Copies only the declared fields, so a `snapshotUrl` that slipped past parsing never
+// reaches an alert.
+function copyRestoreJob(job: RestoreJob): RestoreJob {
+  const copy: RestoreJob = { id: job.id, status: job.status };
+  for (const field of RESTORE_JOB_FIELDS) {
+    const value = job[field];
+    if (value !== undefined) copy[field] = value;
+  }
+  return copy;
+}
+
+function isWithinLookback(dateMs: number, input: DiffInput): boolean {
+  return dateMs >= input.now.getTime() - input.lookbackMs;
+}
+
+function parseIsoDateMs(value: string | undefined): number | undefined {
+  if (typeof value !== "string" || !ISO_DATE_TIME.test(value)) return undefined;
+
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}

@@ -1,0 +1,337 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import type { RestoreJob } from "../../src/atlas/restore-job.ts";
+import {
+  type DiffInput,
+  type DiffResult,
+  diffRestoreJobs,
+  type SavedJob,
+} from "../../src/state/diff-restore-jobs.ts";
+
+const PROJECT_ID = "5f0e1d2c3b4a596877665544";
+const CLUSTER = "orders-flex";
+const NOW = new Date("2026-08-10T04:00:00Z");
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const LOOKBACK_MS = HOUR_MS;
+
+const IN_WINDOW = new Date(NOW.getTime() - 20 * MINUTE_MS).toISOString();
+const OUT_OF_WINDOW = new Date(NOW.getTime() - 3 * HOUR_MS).toISOString();
+const FUTURE = new Date(NOW.getTime() + 5 * HOUR_MS).toISOString();
+
+/** Reads the `results` of a recorded-style Atlas page, unparsed (links and snapshotUrl kept). */
+function loadFixtureJobs(name: string): RestoreJob[] {
+  const url = new URL(`../fixtures/state/${name}`, import.meta.url);
+  return JSON.parse(readFileSync(url, "utf8")).results as RestoreJob[];
+}
+
+function fixtureId(n: number): string {
+  return `6a1f0c2e9b3d4e5f6a7b8c${String(n).padStart(2, "0")}`;
+}
+
+function job(n: number, status: string, fields: Partial<RestoreJob> = {}): RestoreJob {
+  return { id: fixtureId(n), status, deliveryType: "RESTORE", ...fields };
+}
+
+/** Runs the diff after the baseline (an empty saved state) unless `saved` is given. */
+function diff(input: Partial<DiffInput>): DiffResult {
+  return diffRestoreJobs({
+    projectId: PROJECT_ID,
+    cluster: CLUSTER,
+    saved: {},
+    jobs: [],
+    complete: true,
+    now: NOW,
+    lookbackMs: LOOKBACK_MS,
+    ...input,
+  });
+}
+
+/** Lists alerts as `<job id suffix>:<kind>`, sorted. */
+function alertKeys(result: DiffResult): string[] {
+  return result.alerts.map((alert) => `${alert.job.id.slice(-2)}:${alert.kind}`).sort();
+}
+
+describe("diffRestoreJobs", () => {
+  describe("on every pair of saved and new status", () => {
+    const statuses = ["PENDING", "QUEUED", "RUNNING", "FAILED", "COMPLETED", "CLOSED"];
+    const savedStatuses = [null, ...statuses];
+
+    for (const from of savedStatuses) {
+      for (const to of statuses) {
+        it(`${from ?? "new job"} to ${to}`, () => {
+          const saved: Record<string, SavedJob> = { [fixtureId(99)]: { status: "COMPLETED" } };
+          if (from !== null) {
+            saved[fixtureId(1)] = from === "CLOSED" ? { status: from, unknownReported: true } : { status: from };
+          }
+          const finished = to === "FAILED" || to === "COMPLETED" ? { restoreFinishedDate: IN_WINDOW } : {};
+          const fresh = job(1, to, { expirationDate: FUTURE, ...finished });
+
+          const result = diff({ saved, jobs: [fresh, job(99, "COMPLETED")] });
+
+          const expectedTransitions = from === to ? [] : [{ restoreJobId: fixtureId(1), from, to }];
+          assert.deepEqual(result.transitions, expectedTransitions);
+          const expectedAlerts: string[] = [];
+          if (to === "FAILED" && from !== "FAILED") expectedAlerts.push("01:failed");
+          if (to === "CLOSED" && from !== "CLOSED") expectedAlerts.push("01:unknown-status");
+          assert.deepEqual(alertKeys(result), expectedAlerts);
+          assert.equal(result.jobs[fixtureId(1)]?.status, to);
+          for (const alert of result.alerts) assert.equal(alert.previousStatus, from ?? undefined);
+        });
+      }
+    }
+  });
+
+  describe("when the cluster was never polled", () => {
+    it("alerts only on in-window failures, expiries and unknown statuses", () => {
+      const result = diff({ saved: null, jobs: loadFixtureJobs("restore-jobs-page-1.json") });
+
+      assert.deepEqual(alertKeys(result), ["02:failed", "04:expired", "07:unknown-status"]);
+      assert.deepEqual(result.unknownStatuses, [{ restoreJobId: fixtureId(7), status: "CLOSED" }]);
+    });
+
+    it("lists every job as a transition from null", () => {
+      const result = diff({ saved: null, jobs: loadFixtureJobs("restore-jobs-page-1.json") });
+
+      assert.equal(result.transitions.length, 9);
+      for (const transition of result.transitions) assert.equal(transition.from, null);
+      assert.equal(Object.keys(result.jobs).length, 9);
+    });
+
+    it("marks old expiries so they never alert later", () => {
+      const baseline = diff({ saved: null, jobs: loadFixtureJobs("restore-jobs-page-1.json") });
+
+      assert.equal(baseline.jobs[fixtureId(5)]?.expired, true);
+      assert.equal(baseline.jobs[fixtureId(4)]?.expired, true);
+      assert.equal(baseline.jobs[fixtureId(6)]?.expired, undefined);
+
+      const later = new Date(NOW.getTime() + HOUR_MS);
+      const next = diff({ saved: baseline.jobs, jobs: loadFixtureJobs("restore-jobs-page-1.json"), now: later });
+      assert.deepEqual(next.alerts, []);
+    });
+
+    it("stays silent on undated failures", () => {
+      const result = diff({ saved: null, jobs: [job(1, "FAILED")] });
+
+      assert.deepEqual(result.alerts, []);
+      assert.equal(result.jobs[fixtureId(1)]?.status, "FAILED");
+    });
+
+    it("fills alerts from the fresh job", () => {
+      const result = diff({ saved: null, jobs: loadFixtureJobs("restore-jobs-page-1.json") });
+      const failed = result.alerts.find((alert) => alert.kind === "failed");
+
+      assert.deepEqual(failed, {
+        kind: "failed",
+        projectId: PROJECT_ID,
+        cluster: CLUSTER,
+        previousStatus: undefined,
+        job: {
+          id: fixtureId(2),
+          status: "FAILED",
+          deliveryType: "RESTORE",
+          instanceName: CLUSTER,
+          projectId: PROJECT_ID,
+          snapshotId: "6a0e0b1d8a2c3d4e5f6a7b02",
+          snapshotFinishedDate: "2026-08-10T01:00:04Z",
+          restoreScheduledDate: "2026-08-10T03:18:40Z",
+          restoreFinishedDate: "2026-08-10T03:20:00Z",
+          expirationDate: "2026-08-10T09:18:40Z",
+          targetDeploymentItemName: "orders-restore-test",
+          targetProjectId: PROJECT_ID,
+        },
+        detectedAt: NOW.toISOString(),
+      });
+    });
+
+    it("keeps snapshotUrl out of alerts and saved jobs", () => {
+      const jobs = loadFixtureJobs("restore-jobs-page-1.json");
+      assert.ok(JSON.stringify(jobs).includes("snapshotUrl"), "fixture must carry a snapshotUrl");
+      const download = { ...job(8, "CLOSED"), snapshotUrl: "https://restore.example.invalid/x" };
+
+      const result = diff({ saved: null, jobs: [...jobs, download] });
+
+      assert.ok(result.alerts.some((alert) => alert.job.id === fixtureId(8)));
+      assert.ok(!JSON.stringify(result.alerts).includes("snapshotUrl"));
+      assert.ok(!JSON.stringify(result.jobs).includes("snapshotUrl"));
+    });
+  });
+
+  describe("when a saved job is not listed", () => {
+    const saved: Record<string, SavedJob> = {
+      [fixtureId(1)]: { status: "RUNNING", expirationDate: FUTURE },
+      [fixtureId(2)]: { status: "COMPLETED" },
+    };
+
+    it("drops it after a complete read", () => {
+      const result = diff({ saved, jobs: [job(2, "COMPLETED")], complete: true });
+
+      assert.deepEqual(result.transitions, [{ restoreJobId: fixtureId(1), from: "RUNNING", to: "ABSENT" }]);
+      assert.deepEqual(result.alerts, []);
+      assert.deepEqual(Object.keys(result.jobs), [fixtureId(2)]);
+    });
+
+    it("keeps it unchanged after a partial read", () => {
+      const result = diff({ saved, jobs: [job(2, "COMPLETED")], complete: false });
+
+      assert.deepEqual(result.transitions, []);
+      assert.deepEqual(result.alerts, []);
+      assert.deepEqual(result.jobs[fixtureId(1)], saved[fixtureId(1)]);
+    });
+  });
+
+  describe("when a new job is already finished", () => {
+    it("alerts on a failure inside the look-back window", () => {
+      const result = diff({ jobs: [job(1, "FAILED", { restoreFinishedDate: IN_WINDOW })] });
+
+      assert.deepEqual(alertKeys(result), ["01:failed"]);
+    });
+
+    it("stays silent on a failure before the window", () => {
+      const result = diff({ jobs: [job(1, "FAILED", { restoreFinishedDate: OUT_OF_WINDOW })] });
+
+      assert.deepEqual(result.alerts, []);
+      assert.deepEqual(result.transitions, [{ restoreJobId: fixtureId(1), from: null, to: "FAILED" }]);
+    });
+
+    it("alerts on an undated failure", () => {
+      const result = diff({ jobs: [job(1, "FAILED")] });
+
+      assert.deepEqual(alertKeys(result), ["01:failed"]);
+    });
+
+    it("stays silent on a completion", () => {
+      const result = diff({ jobs: [job(1, "COMPLETED", { restoreFinishedDate: IN_WINDOW })] });
+
+      assert.deepEqual(result.alerts, []);
+    });
+  });
+
+  describe("on expiry", () => {
+    const past = new Date(NOW.getTime() - MINUTE_MS).toISOString();
+
+    it("alerts once a running job passes its expiration date", () => {
+      const saved = { [fixtureId(1)]: { status: "RUNNING", expirationDate: past } };
+
+      const result = diff({ saved, jobs: [job(1, "RUNNING", { expirationDate: past })] });
+
+      assert.deepEqual(alertKeys(result), ["01:expired"]);
+      assert.equal(result.alerts[0]?.previousStatus, "RUNNING");
+      assert.equal(result.jobs[fixtureId(1)]?.expired, true);
+      assert.deepEqual(result.transitions, []);
+    });
+
+    it("stays silent before the expiration date", () => {
+      const result = diff({ jobs: [job(1, "PENDING", { expirationDate: NOW.toISOString() })] });
+
+      assert.deepEqual(result.alerts, []);
+      assert.equal(result.jobs[fixtureId(1)]?.expired, undefined);
+    });
+
+    it("stays silent when already alerted", () => {
+      const saved = { [fixtureId(1)]: { status: "QUEUED", expired: true } };
+
+      const result = diff({ saved, jobs: [job(1, "RUNNING", { expirationDate: past })] });
+
+      assert.deepEqual(result.alerts, []);
+      assert.equal(result.jobs[fixtureId(1)]?.expired, true);
+    });
+
+    it("alerts on a new job expired long ago", () => {
+      const result = diff({ jobs: [job(1, "PENDING", { expirationDate: OUT_OF_WINDOW })] });
+
+      assert.deepEqual(alertKeys(result), ["01:expired"]);
+    });
+
+    it("ignores finished jobs past their expiration date", () => {
+      const result = diff({ jobs: [job(1, "COMPLETED", { expirationDate: past })] });
+
+      assert.deepEqual(result.alerts, []);
+    });
+
+    it("still alerts when an expired job fails", () => {
+      const saved = { [fixtureId(1)]: { status: "RUNNING", expirationDate: past, expired: true } };
+
+      const result = diff({ saved, jobs: [job(1, "FAILED", { expirationDate: past })] });
+
+      assert.deepEqual(alertKeys(result), ["01:failed"]);
+      assert.equal(result.jobs[fixtureId(1)]?.expired, true);
+    });
+  });
+
+  describe("on an unknown status", () => {
+    it("reports it once per job", () => {
+      const first = diff({ jobs: [job(1, "CLOSED")] });
+      const second = diff({ saved: first.jobs, jobs: [job(1, "CLOSED")] });
+
+      assert.deepEqual(alertKeys(first), ["01:unknown-status"]);
+      assert.deepEqual(first.unknownStatuses, [{ restoreJobId: fixtureId(1), status: "CLOSED" }]);
+      assert.equal(first.jobs[fixtureId(1)]?.unknownReported, true);
+      assert.deepEqual(second.alerts, []);
+      assert.deepEqual(second.unknownStatuses, []);
+    });
+
+    it("does not report a second unknown status of the same job", () => {
+      const first = diff({ jobs: [job(1, "CLOSED")] });
+      const second = diff({ saved: first.jobs, jobs: [job(1, "ARCHIVED")] });
+
+      assert.deepEqual(second.alerts, []);
+      assert.deepEqual(second.transitions, [{ restoreJobId: fixtureId(1), from: "CLOSED", to: "ARCHIVED" }]);
+    });
+
+    it("reports it on an empty status string", () => {
+      const result = diff({ jobs: [job(1, "")] });
+
+      assert.deepEqual(alertKeys(result), ["01:unknown-status"]);
+    });
+  });
+
+  describe("on a repeated diff", () => {
+    it("finds nothing after the baseline", () => {
+      const jobs = loadFixtureJobs("restore-jobs-page-1.json");
+      const first = diff({ saved: null, jobs });
+      const second = diff({ saved: first.jobs, jobs });
+
+      assert.deepEqual(second.transitions, []);
+      assert.deepEqual(second.alerts, []);
+      assert.deepEqual(second.unknownStatuses, []);
+      assert.deepEqual(second.jobs, first.jobs);
+    });
+
+    it("finds nothing after a poll with alerts", () => {
+      const saved = { [fixtureId(1)]: { status: "RUNNING" } };
+      const jobs = [job(1, "FAILED"), job(2, "RUNNING", { expirationDate: OUT_OF_WINDOW }), job(3, "CLOSED")];
+      const first = diff({ saved, jobs });
+      const second = diff({ saved: first.jobs, jobs });
+
+      assert.equal(first.alerts.length, 3);
+      assert.deepEqual(second.transitions, []);
+      assert.deepEqual(second.alerts, []);
+      assert.deepEqual(second.jobs, first.jobs);
+    });
+
+    it("keeps the last of two listings of one job", () => {
+      const result = diff({ jobs: [job(1, "RUNNING"), job(1, "COMPLETED")] });
+
+      assert.deepEqual(result.transitions, [{ restoreJobId: fixtureId(1), from: null, to: "COMPLETED" }]);
+      assert.equal(result.jobs[fixtureId(1)]?.status, "COMPLETED");
+    });
+  });
+
+  describe("on bad dates", () => {
+    for (const badDate of ["not a date", "1", "", "2026-13-45T99:99:99Z"]) {
+      it(`treats ${JSON.stringify(badDate)} as absent`, () => {
+        const baseline = diff({
+          saved: null,
+          jobs: [job(1, "FAILED", { restoreFinishedDate: badDate }), job(2, "RUNNING", { expirationDate: badDate })],
+        });
+        const afterBaseline = diff({ jobs: [job(1, "FAILED", { restoreFinishedDate: badDate })] });
+
+        assert.deepEqual(baseline.alerts, []);
+        assert.equal(baseline.jobs[fixtureId(2)]?.expired, undefined);
+        assert.deepEqual(alertKeys(afterBaseline), ["01:failed"]);
+      });
+    }
+  });
+});
