@@ -40,10 +40,13 @@ export function createSendAlertProcessor(deps: SendAlertDependencies) {
 
     try {
       const result = await deps.sender.send(event, sentRecordPort(deps.store, event, id), {
-        attempt: job.attemptsMade + 1,
+        attempt: attemptNumber(job),
       });
       deps.metrics.alerts.inc({ kind: event.kind, outcome: result.outcome });
-      logger.info({ channel: result.channel, ts: result.ts, outcome: result.outcome }, "alert handled");
+      logger.info(
+        { channel: result.channel, ts: result.ts, outcome: result.outcome },
+        "alert handled",
+      );
       return result;
     } catch (err) {
       deps.metrics.alerts.inc({ kind: event.kind, outcome: "error" });
@@ -66,8 +69,20 @@ function sentRecordPort(store: StateStore, event: AlertJobData, id: string): Sen
 function logAlertError(logger: Logger, err: unknown, attempt: number): void {
   if (err instanceof SlackDeliveryError && !err.retryable) {
     // An operator has to fix the token, scope or channel; the job retries slowly meanwhile.
-    logger.error({ err, code: err.code, attempt }, "slack rejected the alert; fix the slack settings");
+    logger.error(
+      { err, code: err.code, attempt },
+      "slack rejected the alert; fix the slack settings",
+    );
     return;
   }
   logger.warn({ err, attempt }, "alert delivery failed; retrying");
+}
+
+/**
+ * Returns the number of this attempt. A job re-run after its worker died (stalled) is not a
+ * failed attempt, so `attemptsMade` stays put; `attemptsStarted` still counts it, and that
+ * re-run is the case where Slack may already hold the message.
+ */
+function attemptNumber(job: Job<AlertJobData>): number {
+  return Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1);
 }

@@ -54,7 +54,9 @@ async function main(): Promise<number> {
     for (const line of await failedLines(metricsPort)) console.log(`    ${line}`);
 
     await sleep(7_000);
-    step(`after two more sweeps: ${slack.messages.length} Slack message(s) in total (one per failure)`);
+    step(
+      `after two more sweeps: ${slack.messages.length} Slack message(s) in total (one per failure)`,
+    );
     return slack.messages.length === 1 ? 0 : 1;
   } finally {
     worker?.kill("SIGTERM");
@@ -166,7 +168,10 @@ async function waitFor(what: string, check: () => Promise<boolean>): Promise<voi
   const deadline = Date.now() + WAIT_TIMEOUT_MS;
   step(`waiting for ${what}…`);
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_TIMEOUT_MS} ms waiting for ${what}; see .demo/worker.log`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${WAIT_TIMEOUT_MS} ms waiting for ${what}; see .demo/worker.log`,
+      );
     await sleep(500);
   }
 }

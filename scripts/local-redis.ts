@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -21,7 +21,8 @@ export interface LocalRedis {
  */
 export async function ensureRedis(env = process.env): Promise<LocalRedis> {
   if (env.REDIS_URL) return { url: env.REDIS_URL, started: false, stop: () => {} };
-  if (await answersPing("127.0.0.1", 6379)) return { url: DEFAULT_REDIS_URL, started: false, stop: () => {} };
+  if (await answersPing("127.0.0.1", 6379))
+    return { url: DEFAULT_REDIS_URL, started: false, stop: () => {} };
 
   if (spawnSync("redis-server", ["--version"]).error) {
     throw new Error(
@@ -36,7 +37,20 @@ async function startRedisServer(): Promise<LocalRedis> {
   const dir = mkdtempSync(join(tmpdir(), "flexwatch-redis-"));
   const child: ChildProcess = spawn(
     "redis-server",
-    ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir, "--maxmemory-policy", "noeviction"],
+    [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--maxmemory-policy",
+      "noeviction",
+    ],
     { stdio: "ignore" },
   );
   const stop = () => {
@@ -49,7 +63,9 @@ async function startRedisServer(): Promise<LocalRedis> {
   while (!(await answersPing("127.0.0.1", port))) {
     if (Date.now() > deadline || child.exitCode !== null) {
       stop();
-      throw new Error(`redis-server did not start on 127.0.0.1:${port} within ${STARTUP_TIMEOUT_MS} ms`);
+      throw new Error(
+        `redis-server did not start on 127.0.0.1:${port} within ${STARTUP_TIMEOUT_MS} ms`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

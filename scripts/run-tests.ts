@@ -14,7 +14,9 @@ async function main(files: string[]): Promise<number> {
   }
 
   const redis = await ensureRedis();
-  process.stderr.write(`run-tests: using Redis at ${redis.url}${redis.started ? " (started for this run)" : ""}\n`);
+  process.stderr.write(
+    `run-tests: using Redis at ${redis.url}${redis.started ? " (started for this run)" : ""}\n`,
+  );
   try {
     const { code, output } = await runNodeTest(existing, redis.url);
     const ran = /^# tests (\d+)$/m.exec(output);
@@ -30,10 +32,14 @@ async function main(files: string[]): Promise<number> {
 
 function runNodeTest(files: string[], redisUrl: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=tap", ...files], {
-      env: { ...process.env, REDIS_URL: redisUrl },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--test", "--test-reporter=tap", ...files],
+      {
+        env: { ...process.env, REDIS_URL: redisUrl },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();

@@ -1,4 +1,4 @@
-/** Where the one top-level Slack message of an alert was posted. */
+/** Location of the one top-level Slack message of an alert. */
 export interface SentRecord {
   /** Channel id Slack returned, e.g. `C0123ABCD`. */
   channel: string;
@@ -14,7 +14,7 @@ export interface SentRecord {
  */
 export interface SentRecordPort {
   get(): Promise<SentRecord | null>;
-  /** Returns false when another worker holds the claim. */
+  /** Returns false when another worker has the claim. */
   claim(ttlMs: number): Promise<boolean>;
   release(): Promise<void>;
   put(record: SentRecord): Promise<void>;

@@ -2,7 +2,8 @@
 export interface SlackDeliveryErrorOptions {
   /**
    * Slack's error string (`channel_not_found`), or `http_429`, `http_5xx`, `http_<status>`,
-   * `timeout`, `network`, `invalid_response` or `claimed` (another worker is sending the alert).
+   * `timeout`, `network`, `invalid_response`, `unexpected`, or `claimed` (another worker is
+   * sending the alert).
    */
   code: string;
   /** True when sending again later may succeed without anyone changing anything. */

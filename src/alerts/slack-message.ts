@@ -1,4 +1,10 @@
-import type { ContextBlock, HeaderBlock, KnownBlock, MrkdwnElement, SectionBlock } from "@slack/types";
+import type {
+  ContextBlock,
+  HeaderBlock,
+  KnownBlock,
+  MrkdwnElement,
+  SectionBlock,
+} from "@slack/types";
 import { ALERT_SEVERITY, type AlertEvent, type AlertKind, alertJobId } from "./alert-event.ts";
 import { escapeMrkdwn, formatUtc, truncateText } from "./slack-text.ts";
 

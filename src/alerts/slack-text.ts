@@ -2,8 +2,8 @@ const ELLIPSIS = "…";
 
 /**
  * Escapes text for Slack mrkdwn, so that a value from the Atlas API cannot turn into a mention
- * (`<!channel>`), a user or channel link, or a hyperlink (`<http://x|y>`). Slack parses only
- * `&`, `<` and `>` as control characters.
+ * (`<!channel>`), a user or channel link, or a hyperlink (`<http://x|y>`). Slack's formatting
+ * reference names `&`, `<` and `>` as the only characters to escape.
  */
 export function escapeMrkdwn(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
@@ -17,11 +17,11 @@ export function truncateText(text: string, maxChars: number): string {
   const chars = Array.from(text);
   if (chars.length <= maxChars) return text;
 
-  const kept = chars
+  const head = chars
     .slice(0, Math.max(0, maxChars - 1))
     .join("")
     .replace(/&[a-z]*$/, "");
-  return `${kept}${ELLIPSIS}`;
+  return `${head}${ELLIPSIS}`;
 }
 
 /**

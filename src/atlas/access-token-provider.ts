@@ -11,7 +11,9 @@ import type { ServiceAccountCredentials } from "./credentials-for-project.ts";
 const SECOND_MS = 1000;
 const MINUTE_MS = 60 * SECOND_MS;
 
-/** Tokens leave the cache this long before Atlas expires them, so no request carries a dying one. */
+/**
+ * Tokens leave the cache this long before Atlas expires them, so no request uses an expiring one.
+ */
 const EXPIRY_MARGIN_MS = 5 * MINUTE_MS;
 
 /** How often a replica that lost the mint lock looks for the winner's token. */
@@ -38,7 +40,9 @@ export interface AccessTokenProviderOptions {
   baseUrl: string;
   credentials: ServiceAccountCredentials;
   redis: Redis;
-  /** Prefix of the Redis keys; the token is stored under `<keyPrefix>:atlas-token:<client hash>`. */
+  /**
+   * Prefix of the Redis keys. The token is stored under `<keyPrefix>:atlas-token:<client hash>`.
+   */
   keyPrefix: string;
   metrics: Metrics;
   logger: Logger;
@@ -48,7 +52,7 @@ export interface AccessTokenProviderOptions {
 
 /**
  * Supplies OAuth 2.0 access tokens for one Atlas service account. A token is cached in Redis
- * until 5 minutes before it expires, so every replica and every successive run shares it:
+ * until 5 minutes before it expires, so every replica and every successive run shares it, because
  * Atlas allows 10 token requests per minute and 100 live tokens per service account.
  * Concurrent callers in one process share one token request, and a short Redis lock keeps
  * replicas that start together from each minting a token.
@@ -100,8 +104,8 @@ export class AccessTokenProvider {
       const locked = await redis.set(this.#lockKey, lockValue, "PX", this.#lockTtlMs, "NX");
       if (locked === "OK") return this.#mintUnderLock(lockValue);
 
-      // Another replica is minting. Should it hang past its lock, minting a second token
-      // beats failing the poll.
+      // Another replica is minting. If it hangs past its lock TTL, this replica mints a second
+      // token rather than fail the poll.
       if (Date.now() > waitDeadlineMs) return this.#mintAndStore();
       await sleep(LOCK_POLL_INTERVAL_MS);
     }
@@ -120,7 +124,8 @@ export class AccessTokenProvider {
 
   async #mintAndStore(): Promise<string> {
     const { token, expiresInMs } = await this.#requestToken();
-    // A lifetime shorter than the margin (never seen from Atlas) still gets cached for half of it.
+    // Atlas issues 1-hour tokens, but a lifetime shorter than the margin is still cached for half
+    // of it.
     const ttlMs = Math.max(expiresInMs - EXPIRY_MARGIN_MS, Math.floor(expiresInMs / 2));
     if (ttlMs > 0) await this.#options.redis.set(this.#tokenKey, token, "PX", ttlMs);
 

@@ -4,15 +4,17 @@ export type { AtlasErrorScope };
 
 /** Facts about one failed Atlas call, as the server or the client reported them. */
 export interface AtlasApiErrorDetails {
-  /** HTTP status; undefined when no response arrived (timeout, connection reset). */
+  /** HTTP status, or undefined when no response arrived (timeout, connection reset). */
   status: number | undefined;
   /** Atlas `errorCode`, OAuth `error`, or one of flexwatch's own codes such as INVALID_RESPONSE. */
   errorCode: string | undefined;
-  /** Atlas `detail` or OAuth `error_description`: the server's explanation. */
+  /** Atlas `detail` or OAuth `error_description`, the server's explanation. */
   detail?: string | undefined;
-  /** Atlas `reason`: the HTTP reason phrase. */
+  /** Atlas `reason`, the HTTP reason phrase. */
   reason?: string | undefined;
-  /** Request path with its ids and without the query, e.g. `/api/atlas/v2/groups/…/flexClusters`. */
+  /**
+   * Request path with its ids and without the query, e.g. `/api/atlas/v2/groups/…/flexClusters`.
+   */
   endpoint: string | undefined;
   /** HTTP method of the request. @defaultValue "GET" */
   method?: string;
@@ -24,7 +26,7 @@ export interface AtlasApiErrorDetails {
 /**
  * A failed Atlas Administration API or OAuth call. `scope` and `retryable` come from one
  * classification table keyed by error code and HTTP status, and the message names the status,
- * the code, the request path and what to do. Messages never contain credentials or tokens.
+ * the code, the request path and what to do. flexwatch puts no credential or token in it.
  */
 export class AtlasApiError extends Error {
   override readonly name = "AtlasApiError";
@@ -55,7 +57,9 @@ export class AtlasApiError extends Error {
 function formatMessage(details: AtlasApiErrorDetails, action: string): string {
   // Without an endpoint no request was sent, e.g. when credentials are missing.
   const sent = details.endpoint !== undefined;
-  const request = sent ? `Atlas request ${details.method ?? "GET"} ${details.endpoint}` : "Atlas call";
+  const request = sent
+    ? `Atlas request ${details.method ?? "GET"} ${details.endpoint}`
+    : "Atlas call";
   const status = details.status === undefined ? "no response" : `HTTP ${details.status}`;
   const outcome = [sent ? status : undefined, details.errorCode]
     .filter((part) => part !== undefined)

@@ -19,15 +19,15 @@ import type { RestoreJob } from "./restore-job.ts";
 import { parseRestoreJobPage } from "./restore-job-page.ts";
 
 /**
- * Page limit of one listing. At the server's smallest observed cap of 100 items a page it
- * still reads 20,000 items, far above the 2,160 restore jobs of the busiest cluster seen.
+ * Page limit of one listing. Even at 100 items a page, the API's default size, it reads 20,000
+ * items, far above the 2,160 restore jobs that one busy cluster listed in recorded traffic.
  */
 const DEFAULT_MAX_PAGES = 200;
 
-/** Flex clusters per page; a project holds far fewer, so one page is the norm. */
+/** Flex clusters per page. A project usually has far fewer, so one page is the norm. */
 const FLEX_CLUSTER_PAGE_SIZE = 500;
 
-// Atlas answers 401 with these codes when the token is valid but lacks access to the project.
+// Atlas responds 401 with these codes when the token is valid but lacks access to the project.
 // A new token cannot help, and minting one per poll would exhaust the 100 live tokens a
 // service account may hold.
 const NO_PROJECT_ACCESS_CODES: ReadonlySet<string> = new Set(["NOT_IN_GROUP", "USER_UNAUTHORIZED"]);
@@ -74,7 +74,7 @@ interface ApiCall {
  * Client of the Atlas Administration API v2 for flex clusters. Each request carries the
  * versioned `Accept` type, a service-account bearer token and a timeout, and is counted and
  * timed in the metrics. A 401 gets one retry with a new token, and retryable failures are
- * retried with backoff as `retryPolicy` says. Failures are thrown as AtlasApiError.
+ * retried with backoff as `retryPolicy` sets. Failures are thrown as AtlasApiError.
  */
 export class AtlasClient {
   readonly #options: AtlasClientOptions;
@@ -91,14 +91,22 @@ export class AtlasClient {
   /** Reads every restore job of a flex cluster, page by page. */
   async listRestoreJobs(projectId: string, cluster: string): Promise<RestoreJobListing> {
     const logger = this.#options.logger.child({ projectId, cluster });
-    const path = `${groupPath(projectId)}/flexClusters/${encodeURIComponent(cluster)}/backup/restoreJobs`;
+    const clusterPath = `${groupPath(projectId)}/flexClusters/${encodeURIComponent(cluster)}`;
+    const path = `${clusterPath}/backup/restoreJobs`;
     const tally = { requests: 0 };
     const itemsPerPage = this.#options.atlas.pageSize;
     let skippedItems = 0;
 
     const fetchPage = async (pageNum: number): Promise<FetchedPage<RestoreJob>> => {
       const query = pageQuery(pageNum, itemsPerPage);
-      const body = await this.#getJson({ endpoint: "restoreJobs", projectId, path, query, logger, tally });
+      const body = await this.#getJson({
+        endpoint: "restoreJobs",
+        projectId,
+        path,
+        query,
+        logger,
+        tally,
+      });
       const page = parseAtlasPage(body, path);
       const { jobs, skippedIndexes } = parseRestoreJobPage(page.results);
       for (const index of skippedIndexes) {
@@ -109,10 +117,21 @@ export class AtlasClient {
       return { items: jobs, resultCount: page.results.length, hasNext: page.hasNext };
     };
 
-    const all = await readAllPages(fetchPage, { itemsPerPage, maxPages: this.#maxPages, keyOf: (job) => job.id });
-    if (!all.complete) logger.warn({ page: all.pages }, "restore job listing stopped at the page limit");
+    const all = await readAllPages(fetchPage, {
+      itemsPerPage,
+      maxPages: this.#maxPages,
+      keyOf: (job) => job.id,
+    });
+    if (!all.complete)
+      logger.warn({ page: all.pages }, "restore job listing stopped at the page limit");
 
-    return { jobs: all.items, pages: all.pages, requests: tally.requests, complete: all.complete, skippedItems };
+    return {
+      jobs: all.items,
+      pages: all.pages,
+      requests: tally.requests,
+      complete: all.complete,
+      skippedItems,
+    };
   }
 
   /** Lists the flex clusters of a project, for discovery of `"*"` entries. */
@@ -123,9 +142,18 @@ export class AtlasClient {
 
     const fetchPage = async (pageNum: number): Promise<FetchedPage<FlexCluster>> => {
       const query = pageQuery(pageNum, FLEX_CLUSTER_PAGE_SIZE);
-      const body = await this.#getJson({ endpoint: "flexClusters", projectId, path, query, logger, tally });
+      const body = await this.#getJson({
+        endpoint: "flexClusters",
+        projectId,
+        path,
+        query,
+        logger,
+        tally,
+      });
       const page = parseAtlasPage(body, path);
-      const clusters = page.results.map(parseFlexCluster).filter((cluster) => cluster !== undefined);
+      const clusters = page.results
+        .map(parseFlexCluster)
+        .filter((cluster) => cluster !== undefined);
       if (clusters.length < page.results.length) {
         logger.warn({ page: pageNum }, "flex cluster without a name skipped");
       }
@@ -187,12 +215,21 @@ export class AtlasClient {
         },
         timeoutMs: atlas.requestTimeoutMs,
       });
-      metrics.atlasRequests.inc({ endpoint: call.endpoint, outcome: "success", status_code: String(response.status) });
+      metrics.atlasRequests.inc({
+        endpoint: call.endpoint,
+        outcome: "success",
+        status_code: String(response.status),
+      });
 
       return response.body;
     } catch (err) {
-      const statusCode = err instanceof AtlasApiError && err.status !== undefined ? String(err.status) : "none";
-      metrics.atlasRequests.inc({ endpoint: call.endpoint, outcome: "error", status_code: statusCode });
+      const statusCode =
+        err instanceof AtlasApiError && err.status !== undefined ? String(err.status) : "none";
+      metrics.atlasRequests.inc({
+        endpoint: call.endpoint,
+        outcome: "error",
+        status_code: statusCode,
+      });
       throw err;
     } finally {
       stopTimer();

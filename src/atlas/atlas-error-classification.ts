@@ -1,30 +1,30 @@
 /**
- * What an Atlas failure affects: `transient` failures pass on their own, `cluster` and
+ * Extent of an Atlas failure: `transient` failures pass on their own, `cluster` and
  * `project` failures stop polling of that cluster or project until an operator fixes them,
  * and `global` failures stop every poll.
  */
 export type AtlasErrorScope = "transient" | "cluster" | "project" | "global";
 
-/** How flexwatch treats one kind of Atlas failure. */
+/** Handling of one kind of Atlas failure. */
 export interface AtlasErrorClass {
   scope: AtlasErrorScope;
   /** True when the same request may succeed if sent again after a delay. */
   retryable: boolean;
-  /** What an operator should do, written as the end of an error message. */
+  /** Operator action, written as the end of an error message. */
   action: string;
 }
 
 const TRANSIENT: AtlasErrorClass = {
   scope: "transient",
   retryable: true,
-  action: "flexwatch retries on its own; if this persists, check https://status.mongodb.com",
+  action: "flexwatch retries on its own. If this persists, check https://status.mongodb.com",
 };
 
 const RATE_LIMITED: AtlasErrorClass = {
   scope: "transient",
   retryable: true,
   action:
-    "flexwatch backs off on its own; Atlas rate limits are per project and shared with other tools using it",
+    "flexwatch backs off on its own. Atlas rate limits are per project and shared with other tools",
 };
 
 /**
@@ -39,7 +39,8 @@ const BY_ERROR_CODE: Readonly<Record<string, AtlasErrorClass>> = {
   CLUSTER_NOT_FOUND: {
     scope: "cluster",
     retryable: false,
-    action: "check the cluster name in projects[].clusters, or remove it if the cluster was deleted",
+    action:
+      "check the cluster name in projects[].clusters, or remove it if the cluster was deleted",
   },
   CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API: {
     scope: "cluster",
@@ -79,7 +80,7 @@ const BY_ERROR_CODE: Readonly<Record<string, AtlasErrorClass>> = {
   VERSION_GONE: {
     scope: "global",
     retryable: false,
-    action: "the API version is retired; set atlas.apiVersion to a version Atlas still serves",
+    action: "the API version is retired, so set atlas.apiVersion to a version Atlas still serves",
   },
   invalid_client: {
     scope: "global",
@@ -90,12 +91,13 @@ const BY_ERROR_CODE: Readonly<Record<string, AtlasErrorClass>> = {
     scope: "global",
     retryable: false,
     action:
-      "the service account may hold its maximum of 100 live tokens; find the other clients minting tokens with it",
+      "the service account may hold its maximum of 100 live tokens, so look for other clients minting tokens",
   },
   INVALID_RESPONSE: {
     scope: "global",
     retryable: false,
-    action: "check atlas.apiVersion and atlas.baseUrl, and whether a proxy rewrites Atlas responses",
+    action:
+      "check atlas.apiVersion and atlas.baseUrl, and whether a proxy rewrites Atlas responses",
   },
   MISSING_CREDENTIALS: {
     scope: "global",
@@ -134,7 +136,8 @@ const BY_STATUS: Readonly<Record<number, AtlasErrorClass>> = {
 const OTHER_CLIENT_ERROR: AtlasErrorClass = {
   scope: "global",
   retryable: false,
-  action: "check the atlas settings of the configuration; this request will not succeed as sent",
+  action:
+    "check the atlas settings of the configuration, because this request cannot succeed as sent",
 };
 
 /**

@@ -4,7 +4,10 @@ import { AtlasApiError } from "./atlas-api-error.ts";
 export interface AtlasFetchRequest {
   /** Full URL, query included. */
   url: string;
-  /** Request path with its ids and without the query; errors name it, so it holds no secret. */
+  /**
+   * Request path with its ids and without the query. Errors include it, so it must contain no
+   * secret.
+   */
   endpoint: string;
   method: "GET" | "POST";
   headers: Record<string, string>;
@@ -72,7 +75,7 @@ function errorFromFetchFailure(err: unknown, request: AtlasFetchRequest): AtlasA
   });
 }
 
-// fetch rejects with a bare "fetch failed" TypeError; the system error code is on its cause.
+// fetch rejects with a bare "fetch failed" TypeError, and the system error code is on its cause.
 function describeNetworkError(err: unknown): string {
   const cause = err instanceof Error ? err.cause : undefined;
   const code = (cause as { code?: unknown } | undefined)?.code;
@@ -90,7 +93,7 @@ function errorFromResponse(
 
   return new AtlasApiError({
     status: response.status,
-    // Atlas bodies carry `errorCode`; OAuth bodies carry a string `error` instead.
+    // Atlas bodies carry `errorCode`, while OAuth bodies carry a string `error`.
     errorCode: stringField(body, "errorCode") ?? stringField(body, "error") ?? headerCode,
     detail: stringField(body, "detail") ?? stringField(body, "error_description"),
     reason: stringField(body, "reason") ?? (response.statusText || undefined),
@@ -105,7 +108,7 @@ function parseErrorBody(text: string): Record<string, unknown> {
     const body: unknown = JSON.parse(text);
     return typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
   } catch {
-    // Proxies and load balancers answer with HTML; the status alone must do.
+    // Proxies and load balancers respond with HTML, so the status alone must do.
     return {};
   }
 }

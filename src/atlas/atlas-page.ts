@@ -4,15 +4,15 @@ import { AtlasApiError } from "./atlas-api-error.ts";
 /** One page of an Atlas list response, before its items are parsed. */
 export interface AtlasPage {
   results: unknown[];
-  /** True when `links` holds a `next` link. */
+  /** True when `links` contains a `next` link. */
   hasNext: boolean;
-  /** Atlas documents this as an estimate; absent with `includeCount=false`. */
+  /** An estimate, as Atlas documents it. Absent with `includeCount=false`. */
   totalCount: number | undefined;
 }
 
 const linkSchema = z.object({ rel: z.string().optional(), href: z.string().optional() });
 
-// Only `results` is required: malformed `links` or `totalCount` are treated as absent,
+// Only `results` is required. Malformed `links` or `totalCount` are treated as absent,
 // because paging also stops on a short page.
 const pageSchema = z.object({
   results: z.array(z.unknown()),

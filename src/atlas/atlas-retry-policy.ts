@@ -1,16 +1,16 @@
 import { AtlasApiError } from "./atlas-api-error.ts";
 
 /**
- * How the Atlas client retries one request that failed with a retryable error. Poll jobs have
- * their own BullMQ attempts on top, so this only rides out short blips.
+ * Retry settings for one Atlas request that failed with a retryable error. Poll jobs have their
+ * own BullMQ attempts on top, so these settings only ride out short failures.
  */
 export interface AtlasRetryPolicy {
   /** Attempts of one request, the first included. @defaultValue 3 */
   maxAttempts: number;
-  /** Backoff before the second attempt; it doubles for each further attempt. @defaultValue 500 */
+  /** Backoff before the second attempt, doubled for each further attempt. @defaultValue 500 */
   baseDelayMs: number;
   /**
-   * Longest wait before an attempt. A `Retry-After` above it ends the retries, so the poll
+   * Maximum wait before an attempt. A `Retry-After` above it ends the retries, so the poll
    * job fails now and BullMQ retries it later instead of holding a worker slot.
    * @defaultValue 30000
    */

@@ -10,7 +10,7 @@ export interface ServiceAccountCredentials {
 
 /**
  * Returns the credentials flexwatch uses for one Atlas project. Today every project shares the
- * one set from the environment; the project id is the seam for named credential sets, because
+ * one set from the environment. The project id is the seam for named credential sets, because
  * a service account belongs to one organization and an estate may span several.
  *
  * @throws AtlasApiError (scope "global") when no credentials are set, or when only a
@@ -25,7 +25,8 @@ export function credentialsForProject(
   if (credentials.kind === "service-account") return credentials;
 
   // TODO: accept programmatic API keys once HTTP Digest authentication is implemented.
-  const errorCode = credentials.kind === "api-key" ? "UNSUPPORTED_CREDENTIALS" : "MISSING_CREDENTIALS";
+  const errorCode =
+    credentials.kind === "api-key" ? "UNSUPPORTED_CREDENTIALS" : "MISSING_CREDENTIALS";
   const detail =
     credentials.kind === "api-key"
       ? "a programmatic API key is set, but flexwatch needs a service account"

@@ -5,7 +5,7 @@ export interface FlexCluster {
   name: string;
   /** IDLE, CREATING, UPDATING, DELETING, REPAIRING, or another string Atlas sends. */
   stateName: string | undefined;
-  /** `backupSettings.enabled`; undefined when Atlas left it out. */
+  /** `backupSettings.enabled`, or undefined when Atlas left it out. */
   backupEnabled: boolean | undefined;
 }
 

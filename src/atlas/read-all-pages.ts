@@ -1,10 +1,10 @@
-/** One page as the pager needs it. */
+/** One fetched page, reduced to what paging needs. */
 export interface FetchedPage<T> {
   /** Items parsed from the page, skipped ones left out. */
   items: T[];
   /** Length of the page's `results`, skipped items included. */
   resultCount: number;
-  /** True when the page's `links` holds a `next` link. */
+  /** True when the page's `links` contains a `next` link. */
   hasNext: boolean;
 }
 

@@ -14,7 +14,11 @@ export async function resolveClusters(
   project: ProjectConfig,
 ): Promise<ClusterRef[]> {
   if (project.clusters !== "*") {
-    return project.clusters.map((cluster) => ({ projectId: project.id, cluster, discovered: false }));
+    return project.clusters.map((cluster) => ({
+      projectId: project.id,
+      cluster,
+      discovered: false,
+    }));
   }
 
   const clusters = await atlas.listFlexClusters(project.id);

@@ -32,7 +32,7 @@ export interface RestoreJobPage {
 
 /**
  * Parses the `results` of one restore job page. Fields are copied as Atlas sent them, unknown
- * statuses included; `snapshotUrl` is dropped because it is a credential-bearing link.
+ * statuses included. `snapshotUrl` is dropped because it is a credential-bearing link.
  */
 export function parseRestoreJobPage(results: unknown[]): RestoreJobPage {
   const jobs: RestoreJob[] = [];

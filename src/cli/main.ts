@@ -91,7 +91,10 @@ async function runCommand(
   assertRunnable(config);
   if (command === "run") return runWorker(config);
 
-  return runOnce(config, { json: values.json, timeoutMs: parseTimeoutSeconds(values.timeout) * SECOND_MS });
+  return runOnce(config, {
+    json: values.json,
+    timeoutMs: parseTimeoutSeconds(values.timeout) * SECOND_MS,
+  });
 }
 
 function parseTimeoutSeconds(value: string | undefined): number {
@@ -100,7 +103,12 @@ function parseTimeoutSeconds(value: string | undefined): number {
   const seconds = Number(value);
   if (!Number.isInteger(seconds) || seconds <= 0) {
     throw new ConfigError([
-      { path: "--timeout", value, message: "must be a whole number of seconds above 0", fix: "for example --timeout 120" },
+      {
+        path: "--timeout",
+        value,
+        message: "must be a whole number of seconds above 0",
+        fix: "for example --timeout 120",
+      },
     ]);
   }
   return seconds;

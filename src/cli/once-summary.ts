@@ -10,7 +10,7 @@ export interface OnceSummary {
   alerts: { jobId: string; result?: AlertResult; error?: string }[];
 }
 
-const COLUMNS = ["PROJECT", "CLUSTER", "RESTORE JOBS", "TRANSITIONS", "ALERTS", "ERROR"];
+const COLUMNS = ["PROJECT", "CLUSTER", "RESTORE JOBS", "TRANSITIONS", "ALERTS", "NOTE"];
 
 /** Formats the summary as an aligned plain-text table, one row per polled cluster. */
 export function formatSummaryTable(summary: OnceSummary): string {
@@ -24,10 +24,16 @@ export function formatSummaryTable(summary: OnceSummary): string {
     Math.max(column.length, ...rows.map((row) => (row[index] ?? "").length)),
   );
   const lines = [COLUMNS, ...rows].map((row) =>
-    row.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join("  ").trimEnd(),
+    row
+      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
+      .join("  ")
+      .trimEnd(),
   );
   const failed = summary.polls.filter((poll) => poll.error !== undefined).length;
-  lines.push("", `${summary.polls.length} clusters polled, ${failed} failed (sweep ${summary.sweepId})`);
+  lines.push(
+    "",
+    `${summary.polls.length} clusters polled, ${failed} failed (sweep ${summary.sweepId})`,
+  );
 
   return `${lines.join("\n")}\n`;
 }
@@ -37,16 +43,22 @@ function pollRow(
   alertsById: Map<string, OnceSummary["alerts"][number]>,
 ): string[] {
   const [projectId, cluster] = idsOfPollJob(poll.jobId, poll.result);
-  if (poll.result === undefined) return [projectId, cluster, "-", "-", "-", poll.error ?? "unknown"];
+  if (poll.result === undefined)
+    return [projectId, cluster, "-", "-", "-", poll.error ?? "unknown"];
 
   const result = poll.result;
   const statuses = Object.entries(result.jobsByStatus)
+    .filter(([, count]) => count > 0)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([status, count]) => `${status}=${count}`)
     .join(" ");
   const alerts = result.alertJobIds.map((id) => alertOutcome(alertsById.get(id)));
   const alertCell = alerts.length === 0 ? "0" : alerts.join(" ");
-  const note = result.dropped ? "cluster gone, dropped" : result.baseline ? "baseline recorded" : "";
+  const note = result.dropped
+    ? "cluster gone, dropped"
+    : result.baseline
+      ? "baseline recorded"
+      : "";
 
   return [projectId, cluster, statuses || "none", String(result.transitions), alertCell, note];
 }

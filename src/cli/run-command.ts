@@ -27,7 +27,11 @@ export async function runWorker(config: Config): Promise<number> {
   const scheduler = new SweepScheduler(pipeline.queues.sweep, config.schedule, logger);
   await scheduler.start();
   logger.info(
-    { cron: config.schedule.cron, timezone: config.schedule.timezone, projects: config.projects.length },
+    {
+      cron: config.schedule.cron,
+      timezone: config.schedule.timezone,
+      projects: config.projects.length,
+    },
     "flexwatch started",
   );
 

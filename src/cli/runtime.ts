@@ -1,8 +1,8 @@
 import { Redis } from "ioredis";
 import type { Config } from "../config/config.ts";
-import { type Logger, createLogger } from "../logger.ts";
+import { createLogger, type Logger } from "../logger.ts";
 import { Metrics } from "../metrics/metrics.ts";
-import { type Pipeline, createPipeline } from "../queue/pipeline.ts";
+import { createPipeline, type Pipeline } from "../queue/pipeline.ts";
 
 /** The long-lived parts a `run` or `once` process shares. */
 export interface Runtime {
@@ -18,7 +18,10 @@ export interface Runtime {
  * Connects to Redis and wires the pipeline. BullMQ workers need `maxRetriesPerRequest: null`,
  * so that a blocking command survives a Redis reconnect instead of failing the worker.
  */
-export async function openRuntime(config: Config, logger = createLogger(config.logLevel)): Promise<Runtime> {
+export async function openRuntime(
+  config: Config,
+  logger = createLogger(config.logLevel),
+): Promise<Runtime> {
   const redis = new Redis(config.redis.url, {
     maxRetriesPerRequest: null,
     connectionName: "flexwatch",

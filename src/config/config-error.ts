@@ -3,19 +3,22 @@ import { REDACTED, redactSecrets } from "./secret-redaction.ts";
 /** One problem found in the config file or the environment. */
 export interface ConfigIssue {
   /**
-   * Where the problem is: a file key as `projects[0].clusters[1]` or `schedule.cron`, an
+   * Location of the problem: a file key as `projects[0].clusters[1]` or `schedule.cron`, an
    * environment variable by name (`REDIS_URL`), or the config file's own path.
    */
   path: string;
   /** The offending value, `undefined` when it is missing, `"[redacted]"` for secrets. */
   value: unknown;
-  /** The rule the value breaks, e.g. `must be 24 lowercase hex characters`. */
+  /**
+   * The rule the value breaks, e.g. `must be 24 lowercase hex characters`. When `value` is
+   * `undefined` it follows the path directly instead, e.g. `is missing`.
+   */
   message: string;
-  /** What the operator can do about it. */
+  /** Next step for the operator, e.g. `copy it from the Atlas project settings`. */
   fix: string;
 }
 
-/** Longest value text printed in an error message; longer values are cut. */
+/** Maximum length of a value printed in an error message. Longer values are cut. */
 const MAX_SHOWN_VALUE_LENGTH = 80;
 
 /**

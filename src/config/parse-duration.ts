@@ -18,7 +18,7 @@ const MAX_DURATION_MS = 2 ** 31 - 1;
 export const DURATION_FORMS =
   'a whole number followed by ms, s, m, h or d, e.g. "500ms", "90s", "15m", "1h", "2d"';
 
-/** A duration string that `parseDuration` rejects. `reason` says which rule it breaks. */
+/** A duration string that `parseDuration` rejects. `reason` names the rule it breaks. */
 export class InvalidDurationError extends RangeError {
   override name = "InvalidDurationError";
 
@@ -37,8 +37,9 @@ export class InvalidDurationError extends RangeError {
  * values, and for durations above 2^31 - 1 ms (about 24.8 days).
  */
 export function parseDuration(text: string): number {
-  const match = DURATION_PATTERN.exec(text);
-  if (!match) throw new InvalidDurationError(text, describeMalformed(text));
+  const trimmed = text.trim();
+  const match = DURATION_PATTERN.exec(trimmed);
+  if (!match) throw new InvalidDurationError(text, describeMalformed(trimmed));
 
   const [, amount = "", unit = ""] = match;
   const ms = Number(amount) * (MS_PER_UNIT[unit] ?? Number.NaN);
@@ -51,8 +52,10 @@ export function parseDuration(text: string): number {
 }
 
 function describeMalformed(text: string): string {
-  if (text.trim().startsWith("-")) return "must be greater than zero";
-  if (/^\d+$/.test(text.trim())) return "has no unit";
-  if (/^\d+\.\d+/.test(text.trim())) return "must be a whole number of its unit";
-  return "is not a duration";
+  if (text.startsWith("-")) return "must be greater than zero";
+  if (/^\d+$/.test(text)) return "a duration needs a unit";
+  if (/^\d+\.\d+/.test(text)) {
+    return "must be a whole number, so use a smaller unit (e.g. 90m, not 1.5h)";
+  }
+  return "must be a number followed by a unit";
 }

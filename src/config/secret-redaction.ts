@@ -5,7 +5,8 @@ export const REDACTED = "[redacted]";
 export const NOT_SET = "[not set]";
 
 /** Key names, lowercased without `-` and `_`, that mark a value as a credential. */
-const SECRET_KEY_PATTERN = /token|secret|passw(or)?d|privatekey|privateapikey|apikey|credential|webhook/;
+const SECRET_KEY_PATTERN =
+  /token|secret|passw(or)?d|privatekey|privateapikey|apikey|credential|webhook/;
 
 /**
  * Slack tokens (`xoxb-`, `xoxp-`, `xapp-`, …) and Atlas service-account secrets
@@ -30,7 +31,7 @@ export function redactUrlPassword(text: string): string {
     url.password = "REDACTED";
     return url.toString().replace(":REDACTED@", `:${REDACTED}@`);
   } catch {
-    return text.replace(/^([^:/]+:\/\/[^:@/]*):[^@]*@/, `$1:${REDACTED}@`);
+    return text.replace(/^([^:/]+:\/\/[^:@/]*):.*@/, `$1:${REDACTED}@`);
   }
 }
 

@@ -6,7 +6,11 @@ import type { StateStore } from "../state/state-store.ts";
  * Registers the gauges computed from Redis at scrape time, so every replica reports the same
  * shared state instead of what it happened to poll itself.
  */
-export function registerStateCollectors(registry: Registry, store: StateStore, logger: Logger): void {
+export function registerStateCollectors(
+  registry: Registry,
+  store: StateStore,
+  logger: Logger,
+): void {
   new Gauge({
     name: "flexwatch_restore_jobs",
     help: "Restore jobs of a flex cluster by last seen status, from the state saved in Redis.",

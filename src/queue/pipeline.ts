@@ -11,8 +11,8 @@ import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { StateStore } from "../state/state-store.ts";
 import { createAlertBackoff } from "./alert-backoff.ts";
-import { type Queues, closeQueues, createQueues } from "./queues.ts";
-import { QUEUE_NAMES, bullmqPrefix } from "./queue-names.ts";
+import { bullmqPrefix, QUEUE_NAMES } from "./queue-names.ts";
+import { closeQueues, createQueues, type Queues } from "./queues.ts";
 
 /**
  * Slack allows about one message per second per channel. BullMQ's limiter is shared by every
@@ -101,7 +101,7 @@ function createWorkers(
   options: PipelineOptions,
   processors: { sweep: Processor; poll: Processor; alert: Processor },
 ): Worker[] {
-  const { config, redis, logger } = options;
+  const { config, redis } = options;
   const prefix = bullmqPrefix(config.redis.keyPrefix);
   const workers = [
     new Worker(QUEUE_NAMES.sweep, processors.sweep, { connection: redis, prefix, concurrency: 1 }),

@@ -1,7 +1,7 @@
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { AlertJobData, PollJobData, SweepJobData } from "./job-data.ts";
-import { QUEUE_NAMES, bullmqPrefix } from "./queue-names.ts";
+import { bullmqPrefix, QUEUE_NAMES } from "./queue-names.ts";
 
 const SECOND_MS = 1000;
 const HOUR_S = 3600;

@@ -2,9 +2,9 @@ import type { Queue } from "bullmq";
 import cron, { type ScheduledTask } from "node-cron";
 import type { ScheduleConfig } from "../config/config.ts";
 import type { Logger } from "../logger.ts";
+import type { SweepJobData } from "./job-data.ts";
 import { cronSweepJobId } from "./queue-names.ts";
 import { mostRecentSlotMs, slotOfTick } from "./schedule-slot.ts";
-import type { SweepJobData } from "./job-data.ts";
 
 /**
  * Enqueues one sweep job per cron slot. Every replica runs a scheduler; the job id comes from

@@ -3,7 +3,7 @@ import { Job, type Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { OnceSummary } from "../cli/once-summary.ts";
 import type { AlertResult, PollResult, SweepResult } from "./job-data.ts";
-import { QUEUE_NAMES, bullmqPrefix } from "./queue-names.ts";
+import { bullmqPrefix, QUEUE_NAMES } from "./queue-names.ts";
 import type { Queues } from "./queues.ts";
 
 interface Waited<T> {
@@ -43,10 +43,15 @@ export class SweepWaiter {
       { sweepId, slotMs: null, origin: "once" },
       { jobId: sweepId },
     );
-    const sweep = (await sweepJob.waitUntilFinished(this.#events.sweep, remaining(deadline))) as SweepResult;
+    const sweep = (await sweepJob.waitUntilFinished(
+      this.#events.sweep,
+      remaining(deadline),
+    )) as SweepResult;
 
     const polls = await Promise.all(
-      sweep.pollJobIds.map((id) => this.#waitFor<PollResult>(this.#queues.poll, "poll", id, deadline)),
+      sweep.pollJobIds.map((id) =>
+        this.#waitFor<PollResult>(this.#queues.poll, "poll", id, deadline),
+      ),
     );
     const alertIds = polls.flatMap((poll) => poll.result?.alertJobIds ?? []);
     const alerts = await Promise.all(
@@ -66,7 +71,12 @@ export class SweepWaiter {
     await Promise.all(Object.values(this.#events).map((events) => events.close()));
   }
 
-  async #waitFor<T>(queue: Queue, kind: "poll" | "alert", jobId: string, deadline: number): Promise<Waited<T>> {
+  async #waitFor<T>(
+    queue: Queue,
+    kind: "poll" | "alert",
+    jobId: string,
+    deadline: number,
+  ): Promise<Waited<T>> {
     const job = await Job.fromId(queue, jobId);
     if (job === undefined) return { jobId, error: "job not found in the queue" };
 

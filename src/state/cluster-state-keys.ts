@@ -29,7 +29,7 @@ export function clusterStateKeys(
   for (const value of [ref.projectId, ref.cluster]) {
     if (value === "" || /[{}/]/.test(value)) {
       throw new Error(
-        `invalid cluster reference ${JSON.stringify(clusterKey(ref))}: the project id and cluster name must be non-empty and must not contain "{", "}" or "/"`,
+        `invalid cluster reference ${JSON.stringify(clusterKey(ref))}: the project id and cluster name must be non-empty and must not contain "{", "}" or "/". Check the configured projects`,
       );
     }
   }

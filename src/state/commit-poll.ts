@@ -39,7 +39,13 @@ export async function commitPoll(
       now,
       lookbackMs,
     });
-    const committed = await store.commit(ref, saved.version, diff.jobs, diff.alerts, now.toISOString());
+    const committed = await store.commit(
+      ref,
+      saved.version,
+      diff.jobs,
+      diff.alerts,
+      now.toISOString(),
+    );
     if (committed) {
       await store.registerCluster(ref);
       return {

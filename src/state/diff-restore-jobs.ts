@@ -1,4 +1,4 @@
-import { type AlertEvent, type AlertKind } from "../alerts/alert-event.ts";
+import type { AlertEvent, AlertKind } from "../alerts/alert-event.ts";
 import { IN_FLIGHT_STATUSES, isKnownStatus, type RestoreJob } from "../atlas/restore-job.ts";
 
 /** A restore job as saved in Redis after a poll: the fields alerts and metrics need. */
@@ -29,13 +29,13 @@ export interface Transition {
   to: string;
 }
 
-/** Everything one diff needs; the clock is an input so the diff stays pure. */
+/** Everything one diff needs. The clock is an input, so the diff stays pure. */
 export interface DiffInput {
   projectId: string;
   cluster: string;
   /** Saved jobs by restore job id, or null when the cluster was never polled (the baseline). */
   saved: Record<string, SavedJob> | null;
-  /** Jobs read from Atlas in this poll; a repeated id keeps its last occurrence. */
+  /** Jobs read from Atlas in this poll. When an id repeats, its last occurrence wins. */
   jobs: RestoreJob[];
   /** False for a partial read: saved jobs that were not read are kept unchanged. */
   complete: boolean;
@@ -103,7 +103,11 @@ function diffJob(input: DiffInput, job: RestoreJob, result: DiffResult): void {
   const raise = (kind: AlertKind) => result.alerts.push(toAlertEvent(input, kind, job, previous));
 
   if (previous?.status !== job.status) {
-    result.transitions.push({ restoreJobId: job.id, from: previous?.status ?? null, to: job.status });
+    result.transitions.push({
+      restoreJobId: job.id,
+      from: previous?.status ?? null,
+      to: job.status,
+    });
   }
 
   if (isNewFailure(input, job, previous)) raise("failed");

@@ -44,14 +44,14 @@ export function parseStoredValue<T extends StoredType>(
     value = JSON.parse(raw);
   } catch (err) {
     throw new Error(
-      `invalid JSON in Redis hash ${key} field ${field}: expected a ${type}; fix or delete the field`,
+      `invalid JSON in Redis hash ${key} field ${field}: expected a ${type}. Fix or delete the field`,
       { cause: err },
     );
   }
 
   if (!VALIDATORS[type](value)) {
     throw new Error(
-      `invalid ${type} in Redis hash ${key} field ${field}: the JSON lacks required fields; fix or delete the field`,
+      `invalid ${type} in Redis hash ${key} field ${field}: the JSON lacks required fields. Fix or delete the field`,
     );
   }
   return value as StoredTypes[T];

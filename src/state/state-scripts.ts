@@ -18,8 +18,8 @@ if version ~= tonumber(ARGV[1]) then
   return 0
 end
 
--- unpack() of more than about 8,000 values overflows Lua's C stack, so HSET goes in chunks.
--- The chunk size is even, so no pair is split.
+-- Redis's Lua 5.1 rejects unpack() of about 8,000 values or more ("too many results to
+-- unpack"), so HSET goes in chunks. The chunk size is even, so no pair is split.
 local CHUNK_SIZE = 1000
 local function hsetRange(key, first, last)
   for i = first, last, CHUNK_SIZE do

@@ -5,8 +5,13 @@ import { resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { Queue } from "bullmq";
 import { bullmqPrefix, QUEUE_NAMES } from "../../src/queue/queue-names.ts";
-import { ESTATE, isoSeconds, type PipelineFixture, startPipelineFixture } from "../support/pipeline-fixture.ts";
 import { freePort } from "../support/free-port.ts";
+import {
+  ESTATE,
+  isoSeconds,
+  type PipelineFixture,
+  startPipelineFixture,
+} from "../support/pipeline-fixture.ts";
 import { connectTestRedis } from "../support/redis.ts";
 
 const CLI = resolve("src/cli/main.ts");
@@ -29,22 +34,36 @@ after(async () => {
 test("two run replicas poll once per slot and post once", async () => {
   replicas = [startReplica(await freePort()), startReplica(await freePort())];
 
-  await waitUntil("two polls of every cluster", () => CLUSTERS.every((cluster) => firstPageRequests(cluster) >= 2));
+  await waitUntil("two polls of every cluster", () =>
+    CLUSTERS.every((cluster) => firstPageRequests(cluster) >= 2),
+  );
   assert.equal(fixture.slack.messages.length, 0, "the baseline posted a message");
 
-  fixture.atlas.setRestoreJobStatus(ESTATE.shop, ESTATE.bigCluster, fixture.runningJobId, "FAILED", {
-    restoreFinishedDate: isoSeconds(Date.now()),
-  });
+  fixture.atlas.setRestoreJobStatus(
+    ESTATE.shop,
+    ESTATE.bigCluster,
+    fixture.runningJobId,
+    "FAILED",
+    {
+      restoreFinishedDate: isoSeconds(Date.now()),
+    },
+  );
   await waitUntil("the Slack alert", () => fixture.slack.messages.length > 0);
   const pollsAfterAlert = firstPageRequests(ESTATE.bigCluster);
-  await waitUntil("three more sweeps", () => firstPageRequests(ESTATE.bigCluster) >= pollsAfterAlert + 3);
+  await waitUntil(
+    "three more sweeps",
+    () => firstPageRequests(ESTATE.bigCluster) >= pollsAfterAlert + 3,
+  );
 
   const exitCodes = await Promise.all(replicas.map(stopReplica));
   assert.deepEqual(exitCodes, [0, 0]);
   assert.equal(fixture.slack.messages.length, 1);
   assert.match(fixture.slack.messages[0]?.text ?? "", new RegExp(fixture.runningJobId));
 
-  const slots = await completedSweepSlots();
+  const slotTimes = await completedSweepSlotTimes();
+  const slots = slotTimes.length;
+  const slotsElapsed = (Math.max(...slotTimes) - Math.min(...slotTimes)) / 2000 + 1;
+  assert.ok(slots <= slotsElapsed, `${slots} sweeps in ${slotsElapsed} two-second slots`);
   for (const cluster of CLUSTERS) {
     const polls = firstPageRequests(cluster);
     assert.ok(polls <= slots, `${cluster} was polled ${polls} times in ${slots} slots`);
@@ -53,10 +72,14 @@ test("two run replicas poll once per slot and post once", async () => {
 });
 
 function startReplica(metricsPort: number): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "run", "--config", fixture.configPath], {
-    env: { ...process.env, ...fixture.env, METRICS_PORT: String(metricsPort), LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", CLI, "run", "--config", fixture.configPath],
+    {
+      env: { ...process.env, ...fixture.env, METRICS_PORT: String(metricsPort), LOG_LEVEL: "warn" },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   return child;
 }
 
@@ -75,20 +98,29 @@ function firstPageRequests(cluster: string): number {
   ).length;
 }
 
-async function completedSweepSlots(): Promise<number> {
+/** Returns the slot start (epoch ms) of every completed sweep job, from its `sweep-<ms>` id. */
+async function completedSweepSlotTimes(): Promise<number[]> {
   const redis = connectTestRedis();
-  const queue = new Queue(QUEUE_NAMES.sweep, { connection: redis, prefix: bullmqPrefix(fixture.keyPrefix) });
+  const queue = new Queue(QUEUE_NAMES.sweep, {
+    connection: redis,
+    prefix: bullmqPrefix(fixture.keyPrefix),
+  });
   const jobs = await queue.getJobs(["completed"]);
   await queue.close();
   await redis.quit();
-  return new Set(jobs.map((job) => job.id)).size;
+  return jobs.map((job) => {
+    const match = /^sweep-(\d+)$/.exec(job.id ?? "");
+    assert.ok(match, `unexpected sweep job id ${job.id}`);
+    return Number(match[1]);
+  });
 }
 
 async function waitUntil(what: string, check: () => boolean): Promise<void> {
   const deadline = Date.now() + WAIT_TIMEOUT_MS;
   while (!check()) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    if (replicas.some((replica) => replica.exitCode !== null)) assert.fail(`a replica exited while waiting for ${what}`);
+    if (replicas.some((replica) => replica.exitCode !== null))
+      assert.fail(`a replica exited while waiting for ${what}`);
     await new Promise((done) => setTimeout(done, 200));
   }
 }

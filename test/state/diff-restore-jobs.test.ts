@@ -63,9 +63,11 @@ describe("diffRestoreJobs", () => {
         it(`${from ?? "new job"} to ${to}`, () => {
           const saved: Record<string, SavedJob> = { [fixtureId(99)]: { status: "COMPLETED" } };
           if (from !== null) {
-            saved[fixtureId(1)] = from === "CLOSED" ? { status: from, unknownReported: true } : { status: from };
+            saved[fixtureId(1)] =
+              from === "CLOSED" ? { status: from, unknownReported: true } : { status: from };
           }
-          const finished = to === "FAILED" || to === "COMPLETED" ? { restoreFinishedDate: IN_WINDOW } : {};
+          const finished =
+            to === "FAILED" || to === "COMPLETED" ? { restoreFinishedDate: IN_WINDOW } : {};
           const fresh = job(1, to, { expirationDate: FUTURE, ...finished });
 
           const result = diff({ saved, jobs: [fresh, job(99, "COMPLETED")] });
@@ -84,7 +86,7 @@ describe("diffRestoreJobs", () => {
   });
 
   describe("when the cluster was never polled", () => {
-    it("alerts only on in-window failures, expiries and unknown statuses", () => {
+    it("alerts only on recent or unknown jobs", () => {
       const result = diff({ saved: null, jobs: loadFixtureJobs("restore-jobs-page-1.json") });
 
       assert.deepEqual(alertKeys(result), ["02:failed", "04:expired", "07:unknown-status"]);
@@ -99,7 +101,7 @@ describe("diffRestoreJobs", () => {
       assert.equal(Object.keys(result.jobs).length, 9);
     });
 
-    it("marks old expiries so they never alert later", () => {
+    it("marks old expiries as alerted", () => {
       const baseline = diff({ saved: null, jobs: loadFixtureJobs("restore-jobs-page-1.json") });
 
       assert.equal(baseline.jobs[fixtureId(5)]?.expired, true);
@@ -107,7 +109,11 @@ describe("diffRestoreJobs", () => {
       assert.equal(baseline.jobs[fixtureId(6)]?.expired, undefined);
 
       const later = new Date(NOW.getTime() + HOUR_MS);
-      const next = diff({ saved: baseline.jobs, jobs: loadFixtureJobs("restore-jobs-page-1.json"), now: later });
+      const next = diff({
+        saved: baseline.jobs,
+        jobs: loadFixtureJobs("restore-jobs-page-1.json"),
+        now: later,
+      });
       assert.deepEqual(next.alerts, []);
     });
 
@@ -145,7 +151,7 @@ describe("diffRestoreJobs", () => {
       });
     });
 
-    it("keeps snapshotUrl out of alerts and saved jobs", () => {
+    it("drops snapshotUrl from alerts and jobs", () => {
       const jobs = loadFixtureJobs("restore-jobs-page-1.json");
       assert.ok(JSON.stringify(jobs).includes("snapshotUrl"), "fixture must carry a snapshotUrl");
       const download = { ...job(8, "CLOSED"), snapshotUrl: "https://restore.example.invalid/x" };
@@ -167,7 +173,9 @@ describe("diffRestoreJobs", () => {
     it("drops it after a complete read", () => {
       const result = diff({ saved, jobs: [job(2, "COMPLETED")], complete: true });
 
-      assert.deepEqual(result.transitions, [{ restoreJobId: fixtureId(1), from: "RUNNING", to: "ABSENT" }]);
+      assert.deepEqual(result.transitions, [
+        { restoreJobId: fixtureId(1), from: "RUNNING", to: "ABSENT" },
+      ]);
       assert.deepEqual(result.alerts, []);
       assert.deepEqual(Object.keys(result.jobs), [fixtureId(2)]);
     });
@@ -192,7 +200,9 @@ describe("diffRestoreJobs", () => {
       const result = diff({ jobs: [job(1, "FAILED", { restoreFinishedDate: OUT_OF_WINDOW })] });
 
       assert.deepEqual(result.alerts, []);
-      assert.deepEqual(result.transitions, [{ restoreJobId: fixtureId(1), from: null, to: "FAILED" }]);
+      assert.deepEqual(result.transitions, [
+        { restoreJobId: fixtureId(1), from: null, to: "FAILED" },
+      ]);
     });
 
     it("alerts on an undated failure", () => {
@@ -211,7 +221,7 @@ describe("diffRestoreJobs", () => {
   describe("on expiry", () => {
     const past = new Date(NOW.getTime() - MINUTE_MS).toISOString();
 
-    it("alerts once a running job passes its expiration date", () => {
+    it("alerts once past the expiration date", () => {
       const saved = { [fixtureId(1)]: { status: "RUNNING", expirationDate: past } };
 
       const result = diff({ saved, jobs: [job(1, "RUNNING", { expirationDate: past })] });
@@ -277,7 +287,9 @@ describe("diffRestoreJobs", () => {
       const second = diff({ saved: first.jobs, jobs: [job(1, "ARCHIVED")] });
 
       assert.deepEqual(second.alerts, []);
-      assert.deepEqual(second.transitions, [{ restoreJobId: fixtureId(1), from: "CLOSED", to: "ARCHIVED" }]);
+      assert.deepEqual(second.transitions, [
+        { restoreJobId: fixtureId(1), from: "CLOSED", to: "ARCHIVED" },
+      ]);
     });
 
     it("reports it on an empty status string", () => {
@@ -301,7 +313,11 @@ describe("diffRestoreJobs", () => {
 
     it("finds nothing after a poll with alerts", () => {
       const saved = { [fixtureId(1)]: { status: "RUNNING" } };
-      const jobs = [job(1, "FAILED"), job(2, "RUNNING", { expirationDate: OUT_OF_WINDOW }), job(3, "CLOSED")];
+      const jobs = [
+        job(1, "FAILED"),
+        job(2, "RUNNING", { expirationDate: OUT_OF_WINDOW }),
+        job(3, "CLOSED"),
+      ];
       const first = diff({ saved, jobs });
       const second = diff({ saved: first.jobs, jobs });
 
@@ -314,7 +330,9 @@ describe("diffRestoreJobs", () => {
     it("keeps the last of two listings of one job", () => {
       const result = diff({ jobs: [job(1, "RUNNING"), job(1, "COMPLETED")] });
 
-      assert.deepEqual(result.transitions, [{ restoreJobId: fixtureId(1), from: null, to: "COMPLETED" }]);
+      assert.deepEqual(result.transitions, [
+        { restoreJobId: fixtureId(1), from: null, to: "COMPLETED" },
+      ]);
       assert.equal(result.jobs[fixtureId(1)]?.status, "COMPLETED");
     });
   });
@@ -324,7 +342,10 @@ describe("diffRestoreJobs", () => {
       it(`treats ${JSON.stringify(badDate)} as absent`, () => {
         const baseline = diff({
           saved: null,
-          jobs: [job(1, "FAILED", { restoreFinishedDate: badDate }), job(2, "RUNNING", { expirationDate: badDate })],
+          jobs: [
+            job(1, "FAILED", { restoreFinishedDate: badDate }),
+            job(2, "RUNNING", { expirationDate: badDate }),
+          ],
         });
         const afterBaseline = diff({ jobs: [job(1, "FAILED", { restoreFinishedDate: badDate })] });
 

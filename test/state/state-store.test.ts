@@ -58,7 +58,11 @@ describe("StateStore", () => {
 
     it("round-trips saved jobs", async () => {
       const jobs: Record<string, SavedJob> = {
-        [restoreJobId(1)]: { status: "RUNNING", expirationDate: "2026-08-10T09:00:00Z", expired: true },
+        [restoreJobId(1)]: {
+          status: "RUNNING",
+          expirationDate: "2026-08-10T09:00:00Z",
+          expired: true,
+        },
         [restoreJobId(2)]: { status: "CLOSED", unknownReported: true },
       };
 
@@ -67,7 +71,7 @@ describe("StateStore", () => {
       assert.deepEqual(await store.load(REF), { version: 1, jobs });
     });
 
-    it("loads an empty commit as no jobs, not baseline", async () => {
+    it("loads an empty commit as no jobs", async () => {
       await store.commit(REF, 0, {}, [], NOW_ISO);
 
       assert.deepEqual(await store.load(REF), { version: 1, jobs: {} });
@@ -91,7 +95,7 @@ describe("StateStore", () => {
       assert.deepEqual(meta, { version: "2", baselineAt: NOW_ISO, lastPolledAt: LATER_ISO });
     });
 
-    it("rejects a stale version and writes nothing", async () => {
+    it("writes nothing on a stale version", async () => {
       const first = { [restoreJobId(1)]: { status: "RUNNING" } };
       await store.commit(REF, 0, first, [], NOW_ISO);
 
@@ -158,17 +162,17 @@ describe("StateStore", () => {
       await store.commit(REF, 0, { [restoreJobId(1)]: { status: "FAILED" } }, alerts, NOW_ISO);
 
       const pending = await store.pendingAlerts(REF);
-      assert.deepEqual(
-        pending.map((event) => `${event.job.id}-${event.kind}`).sort(),
-        [`${restoreJobId(1)}-failed`, `${restoreJobId(2)}-expired`],
-      );
+      assert.deepEqual(pending.map((event) => `${event.job.id}-${event.kind}`).sort(), [
+        `${restoreJobId(1)}-failed`,
+        `${restoreJobId(2)}-expired`,
+      ]);
       assert.deepEqual(
         pending.find((event) => event.kind === "failed"),
         failedAlert(1),
       );
     });
 
-    it("does not re-add an alert already sent", async () => {
+    it("skips alerts already sent", async () => {
       await store.commit(REF, 0, {}, [failedAlert(1)], NOW_ISO);
       await store.recordSent(REF, `alert-${restoreJobId(1)}-failed`, SENT);
 
@@ -178,7 +182,7 @@ describe("StateStore", () => {
       assert.deepEqual(await store.pendingAlerts(REF), []);
     });
 
-    it("keeps the first event of an alert already queued", async () => {
+    it("keeps a queued alert's first event", async () => {
       await store.commit(REF, 0, {}, [failedAlert(1)], NOW_ISO);
       await store.commit(REF, 1, {}, [{ ...failedAlert(1), detectedAt: LATER_ISO }], LATER_ISO);
 
@@ -194,7 +198,7 @@ describe("StateStore", () => {
       assert.equal(await store.getSent(REF, `alert-${restoreJobId(1)}-failed`), null);
     });
 
-    it("records sent alerts and removes them from the outbox", async () => {
+    it("moves sent alerts out of the outbox", async () => {
       const id = `alert-${restoreJobId(1)}-failed`;
       await store.commit(REF, 0, {}, [failedAlert(1)], NOW_ISO);
 
@@ -214,7 +218,10 @@ describe("StateStore", () => {
 
       assert.equal(await store.claimSend(REF, id, LOCK_TTL_MS), true);
       assert.equal(await otherStore.claimSend(REF, id, LOCK_TTL_MS), false);
-      assert.equal(await store.claimSend(REF, `alert-${restoreJobId(2)}-failed`, LOCK_TTL_MS), true);
+      assert.equal(
+        await store.claimSend(REF, `alert-${restoreJobId(2)}-failed`, LOCK_TTL_MS),
+        true,
+      );
     });
 
     it("frees the lock on release", async () => {
@@ -244,7 +251,7 @@ describe("StateStore", () => {
   });
 
   describe("counts", () => {
-    it("counts jobs by status, known statuses at zero", async () => {
+    it("counts jobs by status with zeros", async () => {
       const jobs = {
         [restoreJobId(1)]: { status: "RUNNING" },
         [restoreJobId(2)]: { status: "COMPLETED" },
@@ -289,7 +296,13 @@ describe("StateStore", () => {
     });
 
     it("removes a cluster and its state", async () => {
-      await store.commit(REF, 0, { [restoreJobId(1)]: { status: "FAILED" } }, [failedAlert(1)], NOW_ISO);
+      await store.commit(
+        REF,
+        0,
+        { [restoreJobId(1)]: { status: "FAILED" } },
+        [failedAlert(1)],
+        NOW_ISO,
+      );
       await store.recordSent(REF, `alert-${restoreJobId(1)}-failed`, SENT);
       await store.commit(OTHER_REF, 0, { [restoreJobId(2)]: { status: "RUNNING" } }, [], NOW_ISO);
 
@@ -323,7 +336,13 @@ describe("StateStore", () => {
 
   it("puts each cluster's keys under its hash tag", async () => {
     for (const ref of [REF, OTHER_REF]) {
-      await store.commit(ref, 0, { [restoreJobId(1)]: { status: "FAILED" } }, [failedAlert(1)], NOW_ISO);
+      await store.commit(
+        ref,
+        0,
+        { [restoreJobId(1)]: { status: "FAILED" } },
+        [failedAlert(1)],
+        NOW_ISO,
+      );
       await store.recordSent(ref, `alert-${restoreJobId(1)}-failed`, SENT);
       await store.claimSend(ref, `alert-${restoreJobId(1)}-expired`, LOCK_TTL_MS);
     }
@@ -335,7 +354,10 @@ describe("StateStore", () => {
     const tagged = keys.filter((key) => key.includes("{"));
     assert.equal(tagged.length, 10);
     for (const key of tagged) {
-      assert.match(key, /^fwtest-state-store-[0-9a-f]+:\{5f0e1d2c3b4a596877665544\/(orders|search)-flex\}:/);
+      assert.match(
+        key,
+        /^fwtest-state-store-[0-9a-f]+:\{5f0e1d2c3b4a596877665544\/(orders|search)-flex\}:/,
+      );
     }
   });
 });

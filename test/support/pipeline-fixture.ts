@@ -29,7 +29,10 @@ export interface PipelineFixture {
   cleanup(): Promise<void>;
 }
 
-export async function startPipelineFixture(name: string, cron = "0 0 1 1 *"): Promise<PipelineFixture> {
+export async function startPipelineFixture(
+  name: string,
+  cron = "0 0 1 1 *",
+): Promise<PipelineFixture> {
   const atlas = await startAtlasSimulator();
   const slack = await startSlackMock();
   const keyPrefix = uniqueKeyPrefix(name);

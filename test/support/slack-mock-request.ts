@@ -74,4 +74,3 @@ function blocksWithinLimits(value: unknown): boolean {
     );
   });
 }
-

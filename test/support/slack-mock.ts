@@ -9,9 +9,9 @@ export const DEFAULT_SLACK_MOCK_TOKEN = "xoxb-test-token";
 
 /**
  * What the next call of a method does instead of succeeding: an HTTP error status (429 sends
- * `Retry-After`), a Slack error body, a delay before the normal answer, or `acceptThenFail`,
- * which performs the call (a posted message is stored) and then answers 500 or drops the
- * connection, the way Slack can accept a message while the client never hears back.
+ * `Retry-After`), a Slack error body, a delay before the normal response, or `acceptThenFail`,
+ * which performs the call (a posted message is stored) and then responds with 500 or drops the
+ * connection, the way Slack can accept a message while the client never gets the response.
  */
 export type SlackMockFault =
   | { status: number; retryAfterSeconds?: number }
@@ -235,7 +235,9 @@ class SlackMockServer implements SlackMock {
     const invalid = findContentError(body);
     if (invalid !== undefined) return slackError(invalid);
 
-    Object.assign(message, pickContent(body), { edited: { user: BOT_USER_ID, ts: this.#nextTs() } });
+    Object.assign(message, pickContent(body), {
+      edited: { user: BOT_USER_ID, ts: this.#nextTs() },
+    });
     return ok({ channel, ts: message.ts, text: message.text, message: withoutChannel(message) });
   }
 
@@ -253,7 +255,11 @@ class SlackMockServer implements SlackMock {
     });
     const hasMore = offset + limit < newestFirst.length;
     const nextCursor = hasMore ? Buffer.from(`offset:${offset + limit}`).toString("base64") : "";
-    return ok({ messages: page, has_more: hasMore, response_metadata: { next_cursor: nextCursor } });
+    return ok({
+      messages: page,
+      has_more: hasMore,
+      response_metadata: { next_cursor: nextCursor },
+    });
   }
 
   #resolveChannel(value: unknown, createNames: boolean): string | undefined {

@@ -82,17 +82,28 @@ flexwatch.image is "<repository>:<tag>", where the tag defaults to the chart's a
 {{- end }}
 
 {{/*
-flexwatch.secretEnv renders one container env entry read from the credentials Secret.
-It takes a dict with "root" (the chart context), "name" (the variable), "key" (the key in the
-Secret; empty renders nothing) and "optional" (whether the pod may start without that key).
+flexwatch.secretEnv renders the container env entries read from the credentials Secret, one per
+non-empty key in secretKeys. A Secret holds either a service account or an API key, and Slack
+may be off in the config, so only the Redis URL key is required to exist.
 */}}
 {{- define "flexwatch.secretEnv" -}}
-{{- if .key }}
-- name: {{ .name }}
+{{- $secretName := include "flexwatch.secretName" . }}
+{{- $keys := .Values.secretKeys }}
+{{- $variables := dict
+  "MONGODB_ATLAS_CLIENT_ID" $keys.atlasClientId
+  "MONGODB_ATLAS_CLIENT_SECRET" $keys.atlasClientSecret
+  "MONGODB_ATLAS_PUBLIC_API_KEY" $keys.atlasPublicApiKey
+  "MONGODB_ATLAS_PRIVATE_API_KEY" $keys.atlasPrivateApiKey
+  "SLACK_BOT_TOKEN" $keys.slackBotToken
+  "REDIS_URL" $keys.redisUrl }}
+{{- range $variable, $key := $variables }}
+{{- if $key }}
+- name: {{ $variable }}
   valueFrom:
     secretKeyRef:
-      name: {{ include "flexwatch.secretName" .root }}
-      key: {{ .key | quote }}
-      optional: {{ .optional }}
+      name: {{ $secretName }}
+      key: {{ $key | quote }}
+      optional: {{ ne $variable "REDIS_URL" }}
+{{- end }}
 {{- end }}
 {{- end }}
