@@ -8,6 +8,11 @@
 # ARG, LABEL, EXPOSE and HEALTHCHECK change no file and are skipped. A RUN line must be one of
 # KNOWN_RUN_COMMANDS, because it runs on this host.
 #
+# Then it checks the runtime stage: no dev-only packages, --help, check-config on a valid and an
+# invalid config, and, when Redis answers at $REDIS_URL (default redis://127.0.0.1:6379), a run
+# of `flexwatch run` that must pass /healthz, /readyz and /metrics and exit 0 on SIGTERM. That
+# run uses a key prefix of its own and deletes its keys afterwards.
+#
 # What it cannot check: the base image itself. The host's Node.js runs every step, so a
 # difference that only the image's Node.js version shows is not caught here.
 #
@@ -23,6 +28,8 @@ readonly KNOWN_RUN_COMMANDS=(
 )
 # The official Node.js images create the user "node" with uid and gid 1000.
 readonly NODE_IMAGE_USER_ID=1000
+# The Helm chart's default terminationGracePeriodSeconds: how long `run` may take to drain.
+readonly TERMINATION_GRACE_PERIOD_SECONDS=60
 
 # Placeholder credentials for check-config. The endpoints are a closed loopback port, so a
 # request that the CLI should not make fails at once instead of leaving the machine.
@@ -471,6 +478,16 @@ check_run_smoke() {
   fi
 
   kill -TERM "$pid" 2>/dev/null || true
+  local waited_seconds=0
+  while kill -0 "$pid" 2>/dev/null && ((waited_seconds < TERMINATION_GRACE_PERIOD_SECONDS)); do
+    sleep 1
+    waited_seconds=$((waited_seconds + 1))
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null || true
+    status=1
+    echo "flexwatch was still running ${TERMINATION_GRACE_PERIOD_SECONDS}s after SIGTERM"
+  fi
   local exit_code=0
   wait "$background_pid" || exit_code=$?
   rm -f "$run_pid_file"

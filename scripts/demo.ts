@@ -146,10 +146,24 @@ function startWorker(
   });
 }
 
+/** Prints the message as Slack would show it, and saves its Block Kit JSON next to the log. */
 function printSlackMessage(message: SlackMock["messages"][number] | undefined): void {
-  step(`Slack message posted to ${message?.channel}:`);
-  console.log(`    text: ${message?.text}`);
-  console.log(`    blocks: ${JSON.stringify(message?.blocks, null, 2).replace(/\n/g, "\n    ")}`);
+  const path = join(DEMO_DIR, "slack-message.json");
+  writeFileSync(path, `${JSON.stringify(message, null, 2)}\n`);
+  step(`Slack message posted to ${message?.channel} (Block Kit JSON in .demo/slack-message.json):`);
+  for (const block of (message?.blocks ?? []) as SlackBlock[]) {
+    if (block.text?.text) console.log(`    ${block.text.text.replace(/\n/g, "\n    ")}`);
+    for (const field of block.fields ?? []) console.log(`    ${field.text.replace(/\n/g, ": ")}`);
+    for (const element of block.elements ?? [])
+      if (element.text) console.log(`    ${element.text}`);
+  }
+  console.log(`    (fallback text: ${message?.text})`);
+}
+
+interface SlackBlock {
+  text?: { text?: string };
+  fields?: { text: string }[];
+  elements?: { text?: string }[];
 }
 
 async function restoreJobLines(port: number): Promise<string[]> {
