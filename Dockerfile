@@ -1,9 +1,9 @@
 # Multi-stage build of the flexwatch worker: deps (all packages) -> build (TypeScript to dist/)
 # -> runtime (production packages and dist/ only). scripts/check-image.sh replays these steps
-# without a Docker engine, so keep each RUN line one of the commands that script knows.
+# without a Docker engine, so keep each RUN line one of the commands that script lists.
 #
 # Node 24 is an LTS release line (maintenance LTS until April 2028 on the Node.js release
-# schedule). The tag pins the major version and Debian 12; pin a digest in your own builds for
+# schedule). The tag pins the major version and Debian 12. Pin a digest in your own builds for
 # byte-identical rebuilds.
 
 FROM node:24-bookworm-slim AS deps

@@ -3,13 +3,13 @@
 # built CLI the way the image's ENTRYPOINT does, as the image's non-root user.
 #
 # The build context is the repo's tracked and untracked-but-not-ignored files (git ls-files)
-# minus the .dockerignore patterns. Each stage gets its own directory that stands in for the
-# image's root filesystem. FROM, WORKDIR, ENV, COPY, RUN, USER, ENTRYPOINT and CMD are replayed;
+# minus the .dockerignore patterns. Each stage gets a directory of its own, used as the image's
+# root filesystem. FROM, WORKDIR, ENV, COPY, RUN, USER, ENTRYPOINT and CMD are replayed;
 # ARG, LABEL, EXPOSE and HEALTHCHECK change no file and are skipped. A RUN line must be one of
 # KNOWN_RUN_COMMANDS, because it runs on this host.
 #
 # Then it checks the runtime stage: no dev-only packages, --help, check-config on a valid and an
-# invalid config, and, when Redis answers at $REDIS_URL (default redis://127.0.0.1:6379), a run
+# invalid config, and, when Redis responds at $REDIS_URL (default redis://127.0.0.1:6379), a run
 # of `flexwatch run` that must pass /healthz, /readyz and /metrics and exit 0 on SIGTERM. That
 # run uses a key prefix of its own and deletes its keys afterwards.
 #
@@ -200,7 +200,8 @@ replay_copy() {
   for source in "${sources[@]}"; do
     # shellcheck disable=SC2206
     local matches=("$source_base"/${source#/})
-    [[ ${#matches[@]} -gt 0 ]] ||
+    # A source without wildcards is kept as written even when it does not exist.
+    [[ ${#matches[@]} -gt 0 && -e ${matches[0]} ]] ||
       fail "COPY source '$source' is missing from ${from:-the build context}: is it in git and not in .dockerignore?"
     for path in "${matches[@]}"; do
       copy_into "$path" "$destination"
@@ -238,7 +239,7 @@ replay_run() {
       return
     fi
   done
-  fail "RUN '$command' is not one of the commands this script may run on the host; add it to KNOWN_RUN_COMMANDS if it is safe"
+  fail "RUN '$command' is not one of the commands this script may run on the host. Add it to KNOWN_RUN_COMMANDS if it is safe to run there"
 }
 
 replay_instruction() {
@@ -280,7 +281,10 @@ replay_dockerfile() {
 
 # Prints one element of a JSON array given as text.
 json_element() {
-  node -e 'const [text, index] = process.argv.slice(1); const value = JSON.parse(text)[index]; if (value !== undefined) console.log(value);' "$1" "$2"
+  node -e '
+    const [text, index] = process.argv.slice(1);
+    const value = JSON.parse(text)[index];
+    if (value !== undefined) console.log(value);' "$1" "$2"
 }
 
 # Sets as_image_user to the command prefix that runs a command as the image's USER when this
@@ -292,7 +296,7 @@ set_image_user_command() {
     *[!0-9]*) fail "USER $stage_user is neither numeric nor the node image's user" ;;
     *) user_id=$stage_user ;;
   esac
-  [[ $user_id != 0 ]] || fail "the image runs as root; set USER to a non-root user"
+  [[ $user_id != 0 ]] || fail "the image runs as root. Set USER to a non-root user"
 
   as_image_user=()
   if [[ $(id -u) != 0 ]]; then
@@ -330,7 +334,7 @@ check_runtime_stage() {
   image_major=$(sed -nE 's/^node:([0-9]+).*/\1/p' <<<"$base_image")
   host_major=$(node -p 'process.versions.node.split(".")[0]')
   [[ $image_major == "$host_major" ]] ||
-    echo "note: the host runs Node.js $host_major and the image Node.js ${image_major:-?}; only the host version is exercised"
+    echo "note: the host runs Node.js $host_major and the image Node.js ${image_major:-?}, so only Node.js $host_major is exercised"
 
   step "runtime has no dev-only packages"
   # package-lock.json marks "dev": true on packages that only devDependencies need. A package
@@ -340,12 +344,13 @@ check_runtime_stage() {
       .filter(([path, entry]) => path && entry.dev).map(([path]) => path).join(" ")' \
     "$(stage_path package-lock.json)"); do
     [[ ! -e $(stage_path "$dev_only_path") ]] ||
-      fail "dev-only package $dev_only_path is installed in the runtime stage; use npm ci --omit=dev there"
+      fail "dev-only package $dev_only_path is installed in the runtime stage. Use npm ci --omit=dev there"
   done
   echo "ok"
 
   set_image_user_command
-  # The stage directories stand in for files owned by root and readable by everyone.
+  # uid 1000 must reach the stage files, which are owned by root and readable by everyone as in
+  # the image.
   chmod 0755 "$work_dir"
   mkdir -p "$work_dir/home"
   chmod 0777 "$work_dir/home"
@@ -372,7 +377,7 @@ YAML
     fail "check-config rejected the example config: $output"
   echo "$output"
   if grep -qF -e "$PLACEHOLDER_CLIENT_SECRET" -e "$PLACEHOLDER_SLACK_TOKEN" <<<"$output"; then
-    fail "check-config printed a secret; it must print secrets redacted"
+    fail "check-config printed a placeholder secret instead of [redacted]"
   fi
 
   step "flexwatch check-config rejects an invalid config with exit code 2"
@@ -430,19 +435,25 @@ if (response?.status !== 200) process.exitCode = 1;
 JS
 
 # Starts `run` as the image user against the local Redis and checks what the chart relies on:
-# /healthz and /readyz answer 200, /metrics has flexwatch metrics, and SIGTERM ends the process
-# with exit code 0 within the chart's 60 s grace period. Skipped when Redis does not answer.
+# /healthz and /readyz return 200, /metrics has flexwatch metrics, and SIGTERM ends the process
+# with exit code 0 within the chart's 60 s grace period. Skipped when Redis does not respond.
 check_run_smoke() {
   local redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
   step "flexwatch run as USER $stage_user: probes and SIGTERM"
   if ! run_in_runtime "$PING_REDIS_JS" "$redis_url"; then
-    echo "skipped: no Redis answers at $redis_url (set REDIS_URL to run this step)"
+    echo "skipped: no Redis responds at $redis_url (set REDIS_URL to run this step)"
     return
   fi
 
   local key_prefix="check-image-$$-$RANDOM"
   local port
-  port=$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
+  # A port the kernel reports free. Another process could take it before flexwatch binds it.
+  port=$(node -e '
+    const server = require("node:net").createServer();
+    server.listen(0, "127.0.0.1", () => {
+      console.log(server.address().port);
+      server.close();
+    });')
   sed "s/^projects:/redis:\n  keyPrefix: $key_prefix\nprojects:/" "$work_dir/flexwatch.yaml" >"$work_dir/run.yaml"
   chmod 0644 "$work_dir/run.yaml"
 

@@ -83,7 +83,7 @@ flexwatch.image is "<repository>:<tag>", where the tag defaults to the chart's a
 
 {{/*
 flexwatch.secretEnv renders the container env entries read from the credentials Secret, one per
-non-empty key in secretKeys. A Secret holds either a service account or an API key, and Slack
+non-empty key in secretKeys. A Secret contains either a service account or an API key, and Slack
 may be off in the config, so only the Redis URL key is required to exist.
 */}}
 {{- define "flexwatch.secretEnv" -}}
