@@ -1,29 +1,47 @@
-import type { Job } from "bullmq";
-import { alertJobId } from "../src/alerts/alert-event.ts";
-import type { SentRecordPort } from "../src/alerts/sent-record.ts";
-import type { SlackAlertSender } from "../src/alerts/slack-alert-sender.ts";
+import { DelayedError, type Job } from "bullmq";
+import type { AlertDelivery } from "../src/alerts/alert-delivery.ts";
+import { type AlertEvent, alertJobId } from "../src/alerts/alert-event.ts";
+import type { AlertDeliveryResult } from "../src/alerts/alert-outcome.ts";
 import { SlackDeliveryError } from "../src/alerts/slack-delivery-error.ts";
 import type { Logger } from "../src/logger.ts";
 import type { Metrics } from "../src/metrics/metrics.ts";
-import type { AlertJobData, AlertResult } from "../src/queue/job-data.ts";
-import type { StateStore } from "../src/state/state-store.ts";
+import type { AlertJobData } from "../src/queue/job-data.ts";
+
+/** A Slack error no retry can fix, as `onPermanentError` receives it. */
+export interface SlackPermanentErrorReport {
+  /** Slack's error string, e.g. `channel_not_found`. */
+  code: string;
+  /** Channel of the failed call as configured, or undefined when unknown. */
+  channel: string | undefined;
+  /** What failed and what to fix; it holds no secret. */
+  message: string;
+  alertId: string;
+  projectId: string;
+  cluster: string;
+  restoreJobId: string;
+}
 
 export interface SendAlertDependencies {
   /** Null when Slack is turned off in the config: alerts are then only logged and counted. */
-  sender: Pick<SlackAlertSender, "send"> | null;
-  store: StateStore;
+  delivery: Pick<AlertDelivery, "deliver"> | null;
   metrics: Metrics;
   logger: Logger;
+  /**
+   * Called after a permanent Slack error (bad token, channel or scope) is logged and counted,
+   * to raise an operator alert. Its own failure is logged, never thrown.
+   */
+  onPermanentError?: (report: SlackPermanentErrorReport) => Promise<void>;
 }
 
 /**
- * Creates the alert processor. The sender checks the sent record before it posts, so a
- * retried, stalled or duplicated alert job posts at most one top-level Slack message.
+ * Creates the alert processor. `AlertDelivery` checks the alert's record before it posts, so a
+ * retried, stalled or duplicated alert job posts at most one Slack message per (restore job,
+ * kind). When it asks to wait (order, rate limit, a lock), the job is delayed to that time and
+ * no attempt is used up.
  */
 export function createSendAlertProcessor(deps: SendAlertDependencies) {
-  return async (job: Job<AlertJobData>): Promise<AlertResult> => {
+  return async (job: Job<AlertJobData>, token?: string): Promise<AlertDeliveryResult> => {
     const event = job.data;
-    const id = alertJobId(event);
     const logger = deps.logger.child({
       job: "alert",
       projectId: event.projectId,
@@ -32,57 +50,70 @@ export function createSendAlertProcessor(deps: SendAlertDependencies) {
       kind: event.kind,
     });
 
-    if (deps.sender === null) {
+    if (deps.delivery === null) {
       deps.metrics.alerts.inc({ kind: event.kind, outcome: "disabled" });
       logger.warn({ status: event.job.status }, "restore alert not posted: slack is disabled");
       return { outcome: "disabled" };
     }
 
     try {
-      const result = await deps.sender.send(event, sentRecordPort(deps.store, event, id), {
-        attempt: attemptNumber(job),
-      });
+      const outcome = await deps.delivery.deliver(event);
+      if (outcome.type === "wait") {
+        logger.debug({ reason: outcome.reason, waitMs: outcome.waitMs }, "alert delayed");
+        await job.moveToDelayed(Date.now() + outcome.waitMs, token);
+        throw new DelayedError();
+      }
+
+      const { result } = outcome;
       deps.metrics.alerts.inc({ kind: event.kind, outcome: result.outcome });
       logger.info(
-        { channel: result.channel, ts: result.ts, outcome: result.outcome },
+        {
+          channel: result.channel,
+          ts: result.ts,
+          outcome: result.outcome,
+          delivery: result.delivery,
+        },
         "alert handled",
       );
       return result;
     } catch (err) {
-      deps.metrics.alerts.inc({ kind: event.kind, outcome: "error" });
-      logAlertError(logger, err, job.attemptsMade + 1);
+      if (err instanceof DelayedError) throw err;
+      await handleFailure(deps, event, err, job.attemptsMade + 1, logger);
       throw err;
     }
   };
 }
 
-function sentRecordPort(store: StateStore, event: AlertJobData, id: string): SentRecordPort {
-  const ref = { projectId: event.projectId, cluster: event.cluster };
-  return {
-    get: () => store.getSent(ref, id),
-    claim: (ttlMs) => store.claimSend(ref, id, ttlMs),
-    release: () => store.releaseSend(ref, id),
-    put: (record) => store.recordSent(ref, id, record),
-  };
-}
-
-function logAlertError(logger: Logger, err: unknown, attempt: number): void {
-  if (err instanceof SlackDeliveryError && !err.retryable) {
-    // An operator has to fix the token, scope or channel; the job retries slowly meanwhile.
-    logger.error(
-      { err, code: err.code, attempt },
-      "slack rejected the alert; fix the slack settings",
-    );
+async function handleFailure(
+  deps: SendAlertDependencies,
+  event: AlertEvent,
+  err: unknown,
+  attempt: number,
+  logger: Logger,
+): Promise<void> {
+  deps.metrics.alerts.inc({ kind: event.kind, outcome: "error" });
+  if (!(err instanceof SlackDeliveryError) || err.retryable) {
+    logger.warn({ err, attempt }, "alert delivery failed; retrying");
     return;
   }
-  logger.warn({ err, attempt }, "alert delivery failed; retrying");
-}
 
-/**
- * Returns the number of this attempt. A job re-run after its worker died (stalled) is not a
- * failed attempt, so `attemptsMade` stays put; `attemptsStarted` still counts it, and that
- * re-run is the case where Slack may already hold the message.
- */
-function attemptNumber(job: Job<AlertJobData>): number {
-  return Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1);
+  // An operator has to fix the token, scope or channel; the job retries slowly meanwhile.
+  deps.metrics.slackPermanentErrors.inc({ code: err.code, channel: err.channel ?? "" });
+  logger.error(
+    { err, code: err.code, channel: err.channel, attempt },
+    "slack rejected the alert; fix the slack settings",
+  );
+  try {
+    await deps.onPermanentError?.({
+      code: err.code,
+      channel: err.channel,
+      message: err.message,
+      alertId: alertJobId(event),
+      projectId: event.projectId,
+      cluster: event.cluster,
+      restoreJobId: event.job.id,
+    });
+  } catch (reportErr) {
+    logger.error({ err: reportErr }, "slack error not reported to operators");
+  }
 }

@@ -1,7 +1,14 @@
 import type { RestoreJob } from "../atlas/restore-job.ts";
 
 /** Kinds of restore alert; each (restore job, kind) gives at most one top-level Slack message. */
-export const ALERT_KINDS = ["failed", "expired", "unknown-status"] as const;
+export const ALERT_KINDS = [
+  "failed",
+  "expired",
+  "expiring",
+  "stuck",
+  "unknown-status",
+  "recovered",
+] as const;
 
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -10,7 +17,10 @@ export type AlertSeverity = "critical" | "warning";
 export const ALERT_SEVERITY: Readonly<Record<AlertKind, AlertSeverity>> = {
   failed: "critical",
   expired: "critical",
+  expiring: "warning",
+  stuck: "warning",
   "unknown-status": "warning",
+  recovered: "warning",
 };
 
 /**
@@ -26,9 +36,21 @@ export interface AlertEvent {
   job: RestoreJob;
   /** When the diff found it, ISO-8601 UTC. */
   detectedAt: string;
+  /**
+   * The sweep whose poll enqueued the alert, set when the alert job is created; alerts of one
+   * sweep for one channel are counted together to decide on a digest.
+   */
+  sweepId?: string;
 }
 
 /** Returns the BullMQ job id of an alert; Redis keys and job ids must not contain `:`. */
 export function alertJobId(event: Pick<AlertEvent, "kind" | "job">): string {
   return `alert-${event.job.id}-${event.kind}`;
+}
+
+/** Returns the kinds turned on in `alerts.kinds`, in `ALERT_KINDS` order. */
+export function enabledAlertKinds(
+  kinds: Readonly<Record<AlertKind, boolean>>,
+): ReadonlySet<AlertKind> {
+  return new Set(ALERT_KINDS.filter((kind) => kinds[kind]));
 }

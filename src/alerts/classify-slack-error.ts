@@ -10,8 +10,8 @@ import { SlackDeliveryError } from "./slack-delivery-error.ts";
 export interface SlackCallContext {
   /** Web API method, e.g. `chat.postMessage`. */
   method: string;
-  /** Channel as configured or as Slack returned it. */
-  channel: string;
+  /** Channel as configured or as Slack returned it; undefined for calls about no channel. */
+  channel?: string;
 }
 
 const SECOND_MS = 1000;
@@ -76,7 +76,7 @@ export function classifySlackError(err: unknown, context: SlackCallContext): Sla
       cause: err,
     });
   }
-  return failure(context, "unexpected error; the alert job retries", {
+  return failure(context, "unexpected error; a retry may succeed", {
     code: "unexpected",
     retryable: true,
     cause: err,
@@ -87,7 +87,7 @@ function fromHttpStatus(err: WebAPIHTTPError, context: SlackCallContext): SlackD
   const status = err.statusCode;
   if (status >= 500 || status === 408) {
     const code = status >= 500 ? "http_5xx" : "http_408";
-    return failure(context, `HTTP ${status} from Slack; the alert job retries`, {
+    return failure(context, `HTTP ${status} from Slack; a retry may succeed`, {
       code,
       retryable: true,
       cause: err,
@@ -103,13 +103,13 @@ function fromHttpStatus(err: WebAPIHTTPError, context: SlackCallContext): SlackD
 function fromRequestError(err: WebAPIRequestError, context: SlackCallContext): SlackDeliveryError {
   // AbortSignal.timeout, which WebClient uses for its `timeout` option, rejects with this name.
   if (err.original.name === "TimeoutError" || err.original.name === "AbortError") {
-    return failure(context, "timed out waiting for Slack; the alert job retries", {
+    return failure(context, "timed out waiting for Slack; a retry may succeed", {
       code: "timeout",
       retryable: true,
       cause: err,
     });
   }
-  return failure(context, "could not reach Slack; the alert job retries", {
+  return failure(context, "could not reach Slack; a retry may succeed", {
     code: "network",
     retryable: true,
     cause: err,
@@ -123,7 +123,7 @@ function fromSlackErrorString(
   const code = err.data.error;
   const hint = PERMANENT_ERRORS[code];
   if (hint === undefined) {
-    return failure(context, `Slack returned ${code}; the alert job retries`, {
+    return failure(context, `Slack returned ${code}; a retry may succeed`, {
       code,
       retryable: true,
       cause: err,
@@ -144,6 +144,7 @@ function failure(
   detail: string,
   options: ConstructorParameters<typeof SlackDeliveryError>[1],
 ): SlackDeliveryError {
-  const message = `Slack ${context.method} to channel ${context.channel} failed: ${detail}`;
-  return new SlackDeliveryError(message, options);
+  const target = context.channel === undefined ? "" : ` to channel ${context.channel}`;
+  const message = `Slack ${context.method}${target} failed: ${detail}`;
+  return new SlackDeliveryError(message, { ...options, channel: context.channel });
 }

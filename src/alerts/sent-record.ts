@@ -1,21 +1,40 @@
-/** Location of the one top-level Slack message of an alert. */
+/**
+ * How an alert reached Slack: `message` a top-level message, `reply` a reply in the thread of
+ * its restore job, `digest` a line in a digest message, `silenced` not at all, because a
+ * silence matched it.
+ */
+export type DeliveryKind = "message" | "reply" | "digest" | "silenced";
+
+/**
+ * The record of one delivered alert, stored per (restore job, alert kind). Its presence is what
+ * makes a retried, re-queued or duplicated alert job post nothing.
+ */
 export interface SentRecord {
-  /** Channel id Slack returned, e.g. `C0123ABCD`. */
+  /** Channel id Slack returned, e.g. `C0123ABCD`; the configured channel when silenced. */
   channel: string;
-  /** Slack message timestamp, the id of the message within its channel. */
+  /** Timestamp of the message that carries the alert; empty when silenced. */
   ts: string;
-  /** When the message was posted, ISO-8601 UTC. */
+  /** When the alert was delivered or silenced, ISO-8601 UTC. */
   postedAt: string;
+  /** Absent in records written before threads existed, which were all top-level messages. */
+  delivery?: DeliveryKind;
+  /** For a reply: the timestamp of the thread's top-level message. */
+  threadTs?: string;
+  /** For a silenced alert: the silence's reason and end. */
+  silence?: { reason: string; until: string };
 }
 
 /**
- * The sent record of one alert, stored per (restore job, alert kind), as the Slack sender needs
- * it. `claim` is a lock with a TTL that keeps two workers from posting the same alert at once.
+ * Written before a post and deleted with the alert's record. Finding one means an earlier try
+ * may have posted without recording it, so the channel is searched before posting again.
  */
-export interface SentRecordPort {
-  get(): Promise<SentRecord | null>;
-  /** Returns false when another worker has the claim. */
-  claim(ttlMs: number): Promise<boolean>;
-  release(): Promise<void>;
-  put(record: SentRecord): Promise<void>;
+export interface PostingIntent {
+  /** Channel as the route names it (id or name). */
+  channel: string;
+  /** Thread the post was a reply in. */
+  threadTs?: string;
+  /** Alert ids a digest post stands for. */
+  alertIds?: string[];
+  /** ISO-8601 UTC. */
+  startedAt: string;
 }

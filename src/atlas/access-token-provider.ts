@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { AtlasApiError } from "./atlas-api-error.ts";
+import { TOKEN_ENDPOINT_PATH } from "./atlas-error-classification.ts";
 import { atlasFetch } from "./atlas-fetch.ts";
 import type { ServiceAccountCredentials } from "./credentials-for-project.ts";
 
@@ -19,7 +20,12 @@ const EXPIRY_MARGIN_MS = 5 * MINUTE_MS;
 /** How often a replica that lost the mint lock looks for the winner's token. */
 const LOCK_POLL_INTERVAL_MS = 50;
 
-const TOKEN_PATH = "/api/oauth/token";
+/**
+ * After the token endpoint rejects a request as a configuration problem (rate limit, live-token
+ * limit, bad credentials), no replica sends another token request for this long. Atlas allows 10 token requests
+ * a minute, so retrying sooner only extends the outage.
+ */
+const TOKEN_FAILURE_BACKOFF_MS = MINUTE_MS;
 
 // Deletes the key only while it still holds the given value, so a replica never deletes a
 // token or a lock that another replica wrote after it.
@@ -41,7 +47,8 @@ export interface AccessTokenProviderOptions {
   credentials: ServiceAccountCredentials;
   redis: Redis;
   /**
-   * Prefix of the Redis keys. The token is stored under `<keyPrefix>:atlas-token:<client hash>`.
+   * Prefix of the Redis keys. The token is stored under `<keyPrefix>:atlas-token:<client hash>`,
+   * and a token endpoint failure under the same key with `:failure` appended.
    */
   keyPrefix: string;
   metrics: Metrics;
@@ -55,12 +62,15 @@ export interface AccessTokenProviderOptions {
  * until 5 minutes before it expires, so every replica and every successive run shares it, because
  * Atlas allows 10 token requests per minute and 100 live tokens per service account.
  * Concurrent callers in one process share one token request, and a short Redis lock keeps
- * replicas that start together from each minting a token.
+ * replicas that start together from each minting a token. When the token endpoint rejects a
+ * request for a reason that a retry cannot fix, every replica reports that failure for a minute
+ * without asking again.
  */
 export class AccessTokenProvider {
   readonly #options: AccessTokenProviderOptions;
   readonly #tokenKey: string;
   readonly #lockKey: string;
+  readonly #failureKey: string;
   readonly #lockTtlMs: number;
   #inFlight: Promise<string> | undefined;
 
@@ -72,11 +82,16 @@ export class AccessTokenProvider {
       .slice(0, 16);
     this.#tokenKey = `${options.keyPrefix}:atlas-token:${clientHash}`;
     this.#lockKey = `${this.#tokenKey}:lock`;
+    this.#failureKey = `${this.#tokenKey}:failure`;
     // The lock outlives the slowest token request, so it only expires when its holder died.
     this.#lockTtlMs = options.requestTimeoutMs + 5 * SECOND_MS;
   }
 
-  /** Returns a valid access token, from the Redis cache or freshly requested from Atlas. */
+  /**
+   * Returns a valid access token, from the Redis cache or freshly requested from Atlas.
+   *
+   * @throws AtlasApiError from the token endpoint, or the one it returned less than a minute ago.
+   */
   getToken(): Promise<string> {
     this.#inFlight ??= this.#readOrMint().finally(() => {
       this.#inFlight = undefined;
@@ -99,6 +114,7 @@ export class AccessTokenProvider {
     for (;;) {
       const cached = await redis.get(this.#tokenKey);
       if (cached) return cached;
+      await this.#throwRecentFailure();
 
       const lockValue = randomUUID();
       const locked = await redis.set(this.#lockKey, lockValue, "PX", this.#lockTtlMs, "NX");
@@ -116,7 +132,9 @@ export class AccessTokenProvider {
     try {
       // The previous lock holder may have stored its token between our GET and SET NX.
       const cached = await redis.get(this.#tokenKey);
-      return cached ?? (await this.#mintAndStore());
+      if (cached) return cached;
+      await this.#throwRecentFailure();
+      return await this.#mintAndStore();
     } finally {
       await redis.eval(DELETE_IF_EQUAL_SCRIPT, 1, this.#lockKey, lockValue);
     }
@@ -137,8 +155,8 @@ export class AccessTokenProvider {
     const startedMs = Date.now();
     try {
       const response = await atlasFetch({
-        url: `${baseUrl.replace(/\/+$/, "")}${TOKEN_PATH}`,
-        endpoint: TOKEN_PATH,
+        url: `${baseUrl.replace(/\/+$/, "")}${TOKEN_ENDPOINT_PATH}`,
+        endpoint: TOKEN_ENDPOINT_PATH,
         method: "POST",
         headers: {
           Authorization: basicAuthorization(credentials),
@@ -155,8 +173,42 @@ export class AccessTokenProvider {
       return parsed;
     } catch (err) {
       metrics.atlasTokenRequests.inc({ outcome: "error" });
+      if (err instanceof AtlasApiError && err.status !== undefined && !err.retryable) {
+        logger.error({ err, errorCode: err.errorCode }, "atlas token request rejected");
+        await this.#rememberFailure(err);
+      }
       throw err;
     }
+  }
+
+  async #rememberFailure(err: AtlasApiError): Promise<void> {
+    const failure = { status: err.status, errorCode: err.errorCode, detail: err.detail };
+    await this.#options.redis.set(
+      this.#failureKey,
+      JSON.stringify(failure),
+      "PX",
+      TOKEN_FAILURE_BACKOFF_MS,
+    );
+  }
+
+  /** Throws the token endpoint failure that a replica stored less than a minute ago. */
+  async #throwRecentFailure(): Promise<void> {
+    const { redis } = this.#options;
+    const [stored, ttlMs] = await Promise.all([
+      redis.get(this.#failureKey),
+      redis.pttl(this.#failureKey),
+    ]);
+    if (stored === null) return;
+
+    const failure = JSON.parse(stored) as { status?: number; errorCode?: string; detail?: string };
+    const waitSeconds = Math.max(1, Math.ceil(ttlMs / SECOND_MS));
+    throw new AtlasApiError({
+      status: failure.status,
+      errorCode: failure.errorCode,
+      detail: `${failure.detail ?? "rejected"}; the next token request is in ${waitSeconds} s`,
+      endpoint: TOKEN_ENDPOINT_PATH,
+      method: "POST",
+    });
   }
 }
 
@@ -175,7 +227,7 @@ function parseTokenResponse(body: unknown): { token: string; expiresInMs: number
       status: 200,
       errorCode: "INVALID_RESPONSE",
       detail: `the token response field "${field}" is missing or invalid`,
-      endpoint: TOKEN_PATH,
+      endpoint: TOKEN_ENDPOINT_PATH,
       method: "POST",
     });
   }

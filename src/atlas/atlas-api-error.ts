@@ -1,4 +1,8 @@
-import { type AtlasErrorScope, classifyAtlasError } from "./atlas-error-classification.ts";
+import {
+  type AtlasErrorScope,
+  classifyAtlasError,
+  describeAtlasErrorAction,
+} from "./atlas-error-classification.ts";
 
 export type { AtlasErrorScope };
 
@@ -20,13 +24,22 @@ export interface AtlasApiErrorDetails {
   method?: string;
   /** Delay the server asked for in `Retry-After`, in milliseconds. */
   retryAfterMs?: number | undefined;
+  /** Atlas project the request was for; undefined for the token endpoint and `GET /groups`. */
+  projectId?: string | undefined;
+  /** Flex cluster the request was for, if any. */
+  cluster?: string | undefined;
+  /** Resource name as in `atlas.apiVersions` (`restoreJobs`, `flexClusters`, `groups`). */
+  resource?: string | undefined;
+  /** Media type version date the request sent. */
+  apiVersion?: string | undefined;
   cause?: unknown;
 }
 
 /**
  * A failed Atlas Administration API or OAuth call. `scope` and `retryable` come from one
- * classification table keyed by error code and HTTP status, and the message names the status,
- * the code, the request path and what to do. flexwatch puts no credential or token in it.
+ * classification table keyed by error code, HTTP status and endpoint, and the message names the
+ * status, the code, the request path and what to do. `scope`, `errorCode`, `projectId` and
+ * `cluster` tell an operator alert what broke. flexwatch puts no credential or token in it.
  */
 export class AtlasApiError extends Error {
   override readonly name = "AtlasApiError";
@@ -35,19 +48,28 @@ export class AtlasApiError extends Error {
   readonly detail: string | undefined;
   readonly reason: string | undefined;
   readonly endpoint: string | undefined;
+  readonly projectId: string | undefined;
+  readonly cluster: string | undefined;
+  readonly resource: string | undefined;
+  readonly apiVersion: string | undefined;
   readonly scope: AtlasErrorScope;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
 
   constructor(details: AtlasApiErrorDetails) {
-    const errorClass = classifyAtlasError(details.status, details.errorCode);
-    super(formatMessage(details, errorClass.action), { cause: details.cause });
+    const errorClass = classifyAtlasError(details.status, details.errorCode, details.endpoint);
+    const action = describeAtlasErrorAction(errorClass, details);
+    super(formatMessage(details, action), { cause: details.cause });
 
     this.status = details.status;
     this.errorCode = details.errorCode;
     this.detail = details.detail;
     this.reason = details.reason;
     this.endpoint = details.endpoint;
+    this.projectId = details.projectId;
+    this.cluster = details.cluster;
+    this.resource = details.resource;
+    this.apiVersion = details.apiVersion;
     this.scope = errorClass.scope;
     this.retryable = errorClass.retryable;
     this.retryAfterMs = details.retryAfterMs;

@@ -1,29 +1,31 @@
+import type { AtlasRetryConfig } from "../config/config.ts";
 import { AtlasApiError } from "./atlas-api-error.ts";
 
 /**
  * Retry settings for one Atlas request that failed with a retryable error. Poll jobs have their
- * own BullMQ attempts on top, so these settings only ride out short failures.
+ * own BullMQ attempts on top, so these settings only ride out short failures. The client takes
+ * them from `atlas.retry`.
  */
 export interface AtlasRetryPolicy {
-  /** Attempts of one request, the first included. @defaultValue 3 */
+  /** Attempts of one request, the first included. */
   maxAttempts: number;
-  /** Backoff before the second attempt, doubled for each further attempt. @defaultValue 500 */
+  /** Backoff before the second attempt, doubled for each further attempt. */
   baseDelayMs: number;
   /**
    * Maximum wait before an attempt. A `Retry-After` above it ends the retries, so the poll
    * job fails now and BullMQ retries it later instead of holding a worker slot.
-   * @defaultValue 30000
    */
   maxDelayMs: number;
 }
 
-const SECOND_MS = 1000;
-
-export const DEFAULT_ATLAS_RETRY_POLICY: Readonly<AtlasRetryPolicy> = Object.freeze({
-  maxAttempts: 3,
-  baseDelayMs: SECOND_MS / 2,
-  maxDelayMs: 30 * SECOND_MS,
-});
+/** Converts the `atlas.retry` section of the configuration into a retry policy. */
+export function retryPolicyFromConfig(retry: AtlasRetryConfig): AtlasRetryPolicy {
+  return {
+    maxAttempts: retry.attempts,
+    baseDelayMs: retry.baseDelayMs,
+    maxDelayMs: retry.maxDelayMs,
+  };
+}
 
 /**
  * Returns how long to wait before attempt `attempt + 1` after `error`, or undefined when the

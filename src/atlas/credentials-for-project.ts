@@ -8,28 +8,42 @@ export interface ServiceAccountCredentials {
   clientSecret: string;
 }
 
+/** A programmatic API key, sent with HTTP Digest authentication. */
+export interface ApiKeyCredentials {
+  kind: "api-key";
+  publicKey: string;
+  privateKey: string;
+}
+
+/** One usable set of Atlas credentials. */
+export type AtlasCredentialSet = ServiceAccountCredentials | ApiKeyCredentials;
+
 /**
- * Returns the credentials flexwatch uses for one Atlas project. Today every project shares the
- * one set from the environment. The project id is the seam for named credential sets, because
- * a service account belongs to one organization and an estate may span several.
+ * Returns the credentials flexwatch uses for one Atlas project: the service account when one is
+ * set, else the programmatic API key. Today every project shares the one set from the
+ * environment. The project id is the seam for named credential sets, because a service account
+ * or API key belongs to one organization and an estate may span several.
  *
- * @throws AtlasApiError (scope "global") when no credentials are set, or when only a
- * programmatic API key is set, because HTTP Digest is not implemented yet.
+ * @throws AtlasApiError MISSING_CREDENTIALS (scope "global") when no credentials are set.
  */
 export function credentialsForProject(
   atlas: AtlasConfig,
-  _projectId: string,
-): ServiceAccountCredentials {
+  _projectId: string | undefined,
+): AtlasCredentialSet {
   const credentials = atlas.credentials;
+  if (credentials.kind !== "none") return credentials;
 
-  if (credentials.kind === "service-account") return credentials;
+  throw new AtlasApiError({
+    status: undefined,
+    errorCode: "MISSING_CREDENTIALS",
+    detail: "no Atlas credentials are set",
+    endpoint: undefined,
+  });
+}
 
-  // TODO: accept programmatic API keys once HTTP Digest authentication is implemented.
-  const errorCode =
-    credentials.kind === "api-key" ? "UNSUPPORTED_CREDENTIALS" : "MISSING_CREDENTIALS";
-  const detail =
-    credentials.kind === "api-key"
-      ? "a programmatic API key is set, but flexwatch needs a service account"
-      : "no Atlas credentials are set";
-  throw new AtlasApiError({ status: undefined, errorCode, detail, endpoint: undefined });
+/** Returns a key that distinguishes credential sets without containing their secret. */
+export function credentialSetId(credentials: AtlasCredentialSet): string {
+  return credentials.kind === "service-account"
+    ? `service-account:${credentials.clientId}`
+    : `api-key:${credentials.publicKey}`;
 }

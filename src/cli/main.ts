@@ -6,6 +6,7 @@ import { redactConfig } from "../config/redact-config.ts";
 import { EXIT_CODES } from "./exit-codes.ts";
 import { runOnce } from "./once-command.ts";
 import { runWorker } from "./run-command.ts";
+import { runTestAlert } from "./test-alert-command.ts";
 
 const SECOND_MS = 1000;
 const DEFAULT_ONCE_TIMEOUT_S = 300;
@@ -18,14 +19,17 @@ Commands:
   run             run the worker: cron scheduler, queue workers, /metrics on METRICS_PORT
   once            run one sweep now, wait for its polls and alerts, print a summary
   check-config    validate the config file and environment, print the resolved config
+  test-alert      post a message labelled as a test to Slack, to check the token and channel
 
 Options:
   --config PATH   config file (default: $FLEXWATCH_CONFIG, then ./flexwatch.yaml)
   --json          once: print the summary as JSON
   --timeout SEC   once: seconds to wait for polls and alerts (default ${DEFAULT_ONCE_TIMEOUT_S})
+  --channel C     test-alert: channel name or id to post to (default: slack.channel)
   -h, --help      show this help
 
-Exit codes: 0 success, 1 a poll failed (once) or start-up failed, 2 invalid config.
+Exit codes: 0 success, 1 a poll failed (once), Slack rejected the test alert (test-alert)
+or start-up failed, 2 invalid config.
 `;
 
 /** Parses the command line, runs the command and returns the process exit code. */
@@ -63,6 +67,7 @@ function parseCommandLine(argv: string[]) {
       config: { type: "string" },
       json: { type: "boolean", default: false },
       timeout: { type: "string" },
+      channel: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -75,7 +80,7 @@ async function runCommand(
   command: string,
   values: ReturnType<typeof parseCommandLine>["values"],
 ): Promise<number> {
-  if (!["run", "once", "check-config"].includes(command)) {
+  if (!["run", "once", "check-config", "test-alert"].includes(command)) {
     process.stderr.write(`flexwatch: unknown command "${command}"\n\n${USAGE}`);
     return EXIT_CODES.invalidConfig;
   }
@@ -88,6 +93,7 @@ async function runCommand(
     process.stderr.write(`flexwatch: ${path} is valid\n`);
     return EXIT_CODES.ok;
   }
+  if (command === "test-alert") return runTestAlert(config, { channel: values.channel });
   assertRunnable(config);
   if (command === "run") return runWorker(config);
 

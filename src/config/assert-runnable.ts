@@ -10,8 +10,6 @@ import { ConfigError, type ConfigIssue } from "./config-error.ts";
 export function assertRunnable(config: Config): void {
   const issues: ConfigIssue[] = [];
 
-  // NOTE: an API key passes this check, but the Atlas client does not implement HTTP Digest
-  // yet, so its polls fail with UNSUPPORTED_CREDENTIALS until it does.
   if (config.atlas.credentials.kind === "none") {
     issues.push({
       path: "Atlas credentials",

@@ -1,94 +1,61 @@
 import { z } from "zod";
+import { ALERTS_SECTION_KEYS, alertsSchema } from "./alerts-schema.ts";
+import { ATLAS_SECTION_KEYS, atlasSchema } from "./atlas-schema.ts";
 import { CONFIG_DEFAULTS, CONFIG_LIMITS } from "./config-defaults.ts";
-import {
-  accept,
-  booleanValue,
-  durationMs,
-  hostAddress,
-  integerIn,
-  type Rule,
-  textMatching,
-  withDefault,
-} from "./config-rules.ts";
+import { hostAddress, integerIn, textMatching, withDefault } from "./config-rules.ts";
 import { clusterList, projectId } from "./project-rules.ts";
 import { cronExpression, timeZone } from "./schedule-rules.ts";
+import { SLACK_SECTION_KEYS, slackSchema } from "./slack-schema.ts";
+import { addFixedIssue, always, optionalSection, setting } from "./zod-setting.ts";
 
 const defaults = CONFIG_DEFAULTS.file;
 
-/** Runs cross-field checks even when a field of the object already has an issue. */
-const always = () => true;
+/** Written as `projects: "*"`: every project the credentials can see, all their flex clusters. */
+const ALL_PROJECTS = "*";
 
-/** Wraps a rule as a zod schema. An empty YAML value (`null`) counts as missing. */
-function setting<T>(rule: Rule<T>) {
-  return z
-    .unknown()
-    .optional()
-    .transform((value, ctx): T => {
-      const result = rule(value ?? undefined);
-      if (result.ok) return result.value;
-
-      for (const issue of result.issues) {
-        ctx.addIssue({
-          code: "custom",
-          message: issue.message,
-          path: issue.path ?? [],
-          params: { fix: issue.fix },
-        });
-      }
-      return z.NEVER;
-    });
-}
-
-/** Makes a section optional: missing or empty (`atlas:` with nothing below) means all defaults. */
-function optionalSection<S extends z.ZodType>(section: S) {
-  return z.preprocess((value) => value ?? undefined, section.prefault({} as z.input<S>));
-}
+const PROJECTS_FIX =
+  'list the Atlas projects to watch, e.g. projects: [{id: 32b6e34b3d91647abb20e7b8, clusters: [orders-flex]}], or write projects: "*" for every project the credentials can see';
 
 const projectSchema = z.strictObject({
   id: setting(projectId),
   clusters: setting(clusterList),
 });
 
+const projectListSchema = z
+  .array(projectSchema)
+  .min(1, "must list at least one project")
+  .superRefine(rejectRepeatedProjectIds, { when: always });
+
+/**
+ * `"*"` or a list of projects. `["*"]` is read as `"*"`, as for clusters. A zod union would
+ * report the issues of both forms, so the list's own issues are passed on instead.
+ */
+const projectsSchema = z.unknown().transform((value, ctx) => {
+  if (value === ALL_PROJECTS) return ALL_PROJECTS;
+  if (Array.isArray(value) && value.includes(ALL_PROJECTS)) {
+    if (value.length === 1) return ALL_PROJECTS;
+    addFixedIssue(
+      ctx,
+      [value.indexOf(ALL_PROJECTS)],
+      '"*" already means every project the credentials can see, so it cannot be listed with projects',
+      'write either projects: "*" or a list of projects without "*"',
+    );
+    return z.NEVER;
+  }
+  if (value !== undefined && value !== null && !Array.isArray(value)) {
+    addFixedIssue(ctx, [], 'must be a list of projects or "*"', PROJECTS_FIX);
+    return z.NEVER;
+  }
+
+  const result = projectListSchema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue({ ...issue });
+  return z.NEVER;
+});
+
 const scheduleSchema = z.strictObject({
   cron: setting(cronExpression),
   timezone: setting(timeZone(defaults.schedule.timezone)),
-});
-
-const atlasSchema = z.strictObject({
-  apiVersion: setting(
-    withDefault(
-      textMatching(
-        /^\d{4}-\d{2}-\d{2}$/,
-        "must be a resource version date such as 2024-11-13",
-        `remove the key to use the default "${defaults.atlas.apiVersion}", the version of the flex cluster endpoints`,
-      ),
-      defaults.atlas.apiVersion,
-    ),
-  ),
-  pageSize: setting(integerIn(CONFIG_LIMITS.pageSize, defaults.atlas.pageSize)),
-  requestTimeout: setting(durationMs(defaults.atlas.requestTimeout)),
-});
-
-const SLACK_CHANNEL_FIX =
-  'write a channel name or id, e.g. channel: "#atlas-restores" (quoted, because YAML reads # as a comment)';
-
-const slackSchema = z.strictObject({
-  enabled: setting(booleanValue(defaults.slack.enabled)),
-  channel: setting<string | undefined>((value) =>
-    value === undefined
-      ? accept(undefined)
-      : textMatching(
-          /^\S+$/,
-          "must be a channel name or id without spaces",
-          SLACK_CHANNEL_FIX,
-        )(value),
-  ),
-  requestTimeout: setting(durationMs(defaults.slack.requestTimeout)),
-});
-
-const alertsSchema = z.strictObject({
-  lookback: setting(durationMs(defaults.alerts.lookback)),
-  deliveryTimeout: setting(durationMs(defaults.alerts.deliveryTimeout)),
 });
 
 const redisSchema = z.strictObject({
@@ -119,16 +86,11 @@ const metricsSchema = z.strictObject({
   host: setting(hostAddress(defaults.metrics.host)),
 });
 
-const projectsSchema = z
-  .array(projectSchema)
-  .min(1, "must list at least one project")
-  .superRefine(rejectRepeatedProjectIds, { when: always });
-
 const fileShape = {
   projects: projectsSchema,
   schedule: scheduleSchema,
   atlas: optionalSection(atlasSchema),
-  slack: optionalSection(slackSchema.superRefine(requireSlackChannel, { when: always })),
+  slack: optionalSection(slackSchema),
   alerts: optionalSection(alertsSchema),
   redis: optionalSection(redisSchema),
   queue: optionalSection(queueSchema),
@@ -145,16 +107,17 @@ export const configFileSchema = z.strictObject(fileShape);
 export type ConfigFile = z.output<typeof configFileSchema>;
 
 /**
- * Known keys of each object in the file, by section name (`""` is the top level), so an
- * unknown key can be matched against the keys allowed at its place.
+ * Known keys of each object in the file, by its path without list indexes (`""` is the top
+ * level, `slack.routes` each route), so an unknown key can be matched against the keys
+ * allowed at its place.
  */
 export const SECTION_KEYS: Readonly<Record<string, readonly string[]>> = {
   "": Object.keys(fileShape),
   projects: Object.keys(projectSchema.shape),
   schedule: Object.keys(scheduleSchema.shape),
-  atlas: Object.keys(atlasSchema.shape),
-  slack: Object.keys(slackSchema.shape),
-  alerts: Object.keys(alertsSchema.shape),
+  ...ATLAS_SECTION_KEYS,
+  ...SLACK_SECTION_KEYS,
+  ...ALERTS_SECTION_KEYS,
   redis: Object.keys(redisSchema.shape),
   queue: Object.keys(queueSchema.shape),
   metrics: Object.keys(metricsSchema.shape),
@@ -170,29 +133,13 @@ function rejectRepeatedProjectIds(projects: unknown, ctx: z.RefinementCtx): void
     const id = (project as { id?: unknown } | undefined)?.id;
     if (typeof id !== "string") return;
     if (seen.has(id)) {
-      ctx.addIssue({
-        code: "custom",
-        message: "duplicate project id",
-        path: [index, "id"],
-        params: { fix: "merge the clusters of both entries into one project entry" },
-      });
+      addFixedIssue(
+        ctx,
+        [index, "id"],
+        "duplicate project id",
+        "merge the clusters of both entries into one project entry",
+      );
     }
     seen.add(id);
-  });
-}
-
-function requireSlackChannel(
-  slack: { enabled?: unknown; channel?: unknown },
-  ctx: z.RefinementCtx,
-) {
-  // Also runs when the section itself has the wrong type, whose type issue is enough.
-  if (typeof slack !== "object" || slack === null) return;
-  if (slack.enabled === false || slack.channel !== undefined) return;
-
-  ctx.addIssue({
-    code: "custom",
-    message: "is missing while Slack is enabled",
-    path: ["channel"],
-    params: { fix: `${SLACK_CHANNEL_FIX}, or turn Slack off with slack: {enabled: false}` },
   });
 }

@@ -4,7 +4,8 @@
  * carry the unit in their name.
  */
 export interface Config {
-  projects: ProjectConfig[];
+  /** The watched projects, or `"*"` for every project the credentials can see (all clusters). */
+  projects: ProjectConfig[] | "*";
   schedule: ScheduleConfig;
   atlas: AtlasConfig;
   slack: SlackConfig;
@@ -32,14 +33,61 @@ export interface ScheduleConfig {
 export interface AtlasConfig {
   /** @defaultValue "https://cloud.mongodb.com" (or `MONGODB_ATLAS_BASE_URL`) */
   baseUrl: string;
-  /** Versioned media type date sent for the flex endpoints. @defaultValue "2024-11-13" */
+  /**
+   * Versioned media type date sent for the flex endpoints; the same as
+   * `apiVersions.restoreJobs`, kept for callers that know one version. @defaultValue "2024-11-13"
+   */
   apiVersion: string;
+  /**
+   * Versioned media type date per resource. The file's `atlas.apiVersion` sets both flex
+   * resources; `atlas.apiVersions.<resource>` overrides one.
+   * @defaultValue restoreJobs and flexClusters "2024-11-13", groups "2023-01-01"
+   */
+  apiVersions: AtlasApiVersions;
+  /** Client-side request budget per Atlas project, shared by all replicas through Redis. */
+  rateLimit: AtlasRateLimitConfig;
+  /** Retries of one request inside the client before the poll job fails and BullMQ retries it. */
+  retry: AtlasRetryConfig;
+  /**
+   * Every Nth poll of a cluster reads all pages; the others stop at the first page holding only
+   * jobs already known in a terminal state. 1 turns incremental paging off. @defaultValue 12
+   */
+  fullReadEvery: number;
+  /** How long the cluster list of a `"*"` project (and the project list of `projects: "*"`) is reused. @defaultValue 900000 (15 min) */
+  discoveryCacheTtlMs: number;
   /** Restore jobs asked for per page, 1 to 500. @defaultValue 500 */
   pageSize: number;
   /** Timeout of one HTTP request. @defaultValue 30000 */
   requestTimeoutMs: number;
   /** Credentials from the environment; only one kind is set. Never logged. */
   credentials: AtlasCredentials;
+}
+
+export interface AtlasApiVersions {
+  restoreJobs: string;
+  flexClusters: string;
+  groups: string;
+}
+
+export interface AtlasRateLimitConfig {
+  /** Requests flexwatch may burst per project. @defaultValue 1200 (the Atlas bucket capacity) */
+  capacity: number;
+  /** Requests per minute flexwatch may make per project in steady state. @defaultValue 500 */
+  refillPerMinute: number;
+  /**
+   * When an Atlas answer says fewer than this many requests remain (`RateLimit-Remaining`),
+   * flexwatch waits for the bucket to refill before the next request. @defaultValue 100
+   */
+  minRemaining: number;
+}
+
+export interface AtlasRetryConfig {
+  /** Attempts of one request, the first included. @defaultValue 4 */
+  attempts: number;
+  /** First backoff delay; doubles per attempt, with jitter. @defaultValue 1000 */
+  baseDelayMs: number;
+  /** Largest backoff delay, and largest `Retry-After` waited for inside the client. @defaultValue 60000 */
+  maxDelayMs: number;
 }
 
 export type AtlasCredentials =
@@ -50,8 +98,18 @@ export type AtlasCredentials =
 export interface SlackConfig {
   /** False turns Slack off; alerts are then only logged and counted. @defaultValue true */
   enabled: boolean;
-  /** Default channel name or id. */
+  /** Default channel name or id. An id (`C…`) lets retries find a message Slack accepted silently. */
   channel: string;
+  /** Channel of operator alerts (flexwatch cannot poll, credentials rejected). @defaultValue `channel` */
+  operatorChannel: string;
+  /** Routes tried in order before the default channel; the first match wins. @defaultValue [] */
+  routes: SlackRoute[];
+  /** User (`U…`) or user group (`S…`) ids mentioned on critical alerts of the default route. @defaultValue [] */
+  mentions: string[];
+  /** Link added to every restore alert, e.g. the team's runbook. @defaultValue undefined */
+  runbookUrl: string | undefined;
+  /** Base of the Atlas UI links in messages. @defaultValue "https://cloud.mongodb.com" */
+  atlasUiBaseUrl: string;
   /** `SLACK_BOT_TOKEN`; undefined when Slack is disabled. Never logged. */
   token: string | undefined;
   /** `SLACK_API_URL`, ending with `/`. @defaultValue "https://slack.com/api/" */
@@ -60,7 +118,55 @@ export interface SlackConfig {
   requestTimeoutMs: number;
 }
 
+/** A routing rule: alerts matching every given criterion go to `channel`. */
+export interface SlackRoute {
+  /** Project ids; undefined matches any project. */
+  projects: string[] | undefined;
+  /** Cluster name globs (`*` and `?`); undefined matches any cluster. */
+  clusters: string[] | undefined;
+  /** Alert kinds; undefined matches every kind. */
+  kinds: AlertKindName[] | undefined;
+  channel: string;
+  /** User or group ids mentioned on critical alerts of this route. @defaultValue [] */
+  mentions: string[];
+}
+
+/** Alert kinds as the config names them; the same strings as `ALERT_KINDS`. */
+export type AlertKindName =
+  | "failed"
+  | "expired"
+  | "expiring"
+  | "stuck"
+  | "unknown-status"
+  | "recovered";
+
+/** A silence: matching alerts are logged and counted, not posted, until `until`. */
+export interface SilenceConfig {
+  projects: string[] | undefined;
+  /** Cluster name globs. */
+  clusters: string[] | undefined;
+  kinds: AlertKindName[] | undefined;
+  /** End of the silence, ISO-8601 with a zone. */
+  until: string;
+  /** Why, shown in logs; required so that silences are not left unexplained. */
+  reason: string;
+}
+
 export interface AlertsConfig {
+  /** Kinds turned on. @defaultValue all six */
+  kinds: Record<AlertKindName, boolean>;
+  /** `expiring` fires this long before `expirationDate` of a job still in flight. @defaultValue 3600000 (1 h) */
+  expiringLeadTimeMs: number;
+  /** `stuck` fires for a job in flight this long after `restoreScheduledDate`. @defaultValue 3600000 (1 h) */
+  stuckAfterMs: number;
+  /** More alerts than this for one channel in one sweep are posted as one digest. @defaultValue 10 */
+  digestThreshold: number;
+  /** Consecutive failed polls of a cluster or project before an operator alert. @defaultValue 3 */
+  operatorFailureThreshold: number;
+  /** An unresolved operator alert is posted again after this long. @defaultValue 14400000 (4 h) */
+  operatorRepeatIntervalMs: number;
+  /** Silences in force; expired ones are ignored. @defaultValue [] */
+  silences: SilenceConfig[];
   /** How far back the first sweep of a cluster still alerts on failures. @defaultValue 3600000 (1 h) */
   lookbackMs: number;
   /** How long an alert job keeps retrying before it is given up. @defaultValue 86400000 (24 h) */

@@ -51,6 +51,16 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
+/**
+ * Formats milliseconds in the largest unit that divides them exactly, the way the config file
+ * writes durations: 120000 as `"2m"`, 1500 as `"1500ms"`.
+ */
+export function formatDurationMs(ms: number): string {
+  const units = Object.entries(MS_PER_UNIT).sort(([, a], [, b]) => b - a);
+  const [unit, size] = units.find(([, size]) => ms % size === 0) ?? ["ms", 1];
+  return `${ms / size}${unit}`;
+}
+
 function describeMalformed(text: string): string {
   if (text.startsWith("-")) return "must be greater than zero";
   if (/^\d+$/.test(text)) return "a duration needs a unit";

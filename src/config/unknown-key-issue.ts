@@ -1,3 +1,4 @@
+import { findClosestName, normalizeName } from "./closest-name.ts";
 import type { ConfigIssue } from "./config-error.ts";
 import { formatIssuePath } from "./issue-path.ts";
 import { isSecretKeyName, REDACTED } from "./secret-redaction.ts";
@@ -34,16 +35,18 @@ const ENVIRONMENT_KEYS: Readonly<Record<string, string>> = {
 /**
  * Builds the issue for a key the schema does not know. Secrets are redacted and sent to their
  * environment variable, settings that only the environment sets are named, and a key that is
- * close to a known one gets a "did you mean".
+ * close to a known one gets a "did you mean". `keyNoun` names what the keys are, e.g.
+ * "alert kind" for `alerts.kinds`.
  */
 export function unknownKeyIssue(
   path: readonly PropertyKey[],
   value: unknown,
   knownKeys: readonly string[],
+  keyNoun = "key",
 ): ConfigIssue {
   const key = String(path.at(-1));
   const section = typeof path[0] === "string" && path.length > 1 ? path[0] : "";
-  const normalized = normalizeKey(key);
+  const normalized = normalizeName(key);
   const variable = ENVIRONMENT_KEYS[`${section}.${normalized}`] ?? ENVIRONMENT_KEYS[normalized];
   const issuePath = formatIssuePath(path);
 
@@ -63,42 +66,9 @@ export function unknownKeyIssue(
     return { path: issuePath, value, message, fix: `remove it and set ${variable} instead` };
   }
 
-  const closest = findClosestKey(normalized, knownKeys);
+  const closest = findClosestName(key, knownKeys);
   const fix = closest
     ? `did you mean "${closest}"?`
-    : `remove it, or use one of the keys allowed here: ${knownKeys.join(", ")}`;
-  return { path: issuePath, value, message: "unknown key", fix };
-}
-
-function normalizeKey(key: string): string {
-  return key.toLowerCase().replace(/[-_]/g, "");
-}
-
-/** Finds a known key within a small edit distance, ignoring case, `-` and `_`. */
-function findClosestKey(normalized: string, knownKeys: readonly string[]): string | undefined {
-  const maxDistance = normalized.length <= 4 ? 1 : 2;
-  let best: { key: string; distance: number } | undefined;
-
-  for (const key of knownKeys) {
-    const distance = editDistance(normalized, normalizeKey(key));
-    if (distance <= maxDistance && (best === undefined || distance < best.distance)) {
-      best = { key, distance };
-    }
-  }
-  return best?.key;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions of one character each. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
+    : `remove it, or use one of the ${keyNoun}s allowed here: ${knownKeys.join(", ")}`;
+  return { path: issuePath, value, message: `unknown ${keyNoun}`, fix };
 }

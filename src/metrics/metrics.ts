@@ -15,9 +15,14 @@ export class Metrics {
   readonly unknownStatuses: Counter<"project_id" | "cluster" | "status">;
   readonly atlasRequests: Counter<"endpoint" | "outcome" | "status_code">;
   readonly atlasRequestDuration: Histogram<"endpoint">;
+  readonly atlasPagesRead: Counter<"project_id" | "cluster" | "mode">;
   readonly atlasTokenRequests: Counter<"outcome">;
+  readonly atlasRateLimitWait: Counter<"project_id">;
+  readonly atlasApiDeprecated: Gauge<"resource" | "version" | "sunset">;
   readonly alerts: Counter<"kind" | "outcome">;
+  readonly operatorAlerts: Counter<"reason" | "outcome">;
   readonly slackRequests: Counter<"method" | "outcome">;
+  readonly slackPermanentErrors: Counter<"code" | "channel">;
   readonly sweeps: Counter<"outcome">;
 
   constructor(registry = new Registry()) {
@@ -68,22 +73,52 @@ export class Metrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
+    this.atlasPagesRead = new Counter({
+      name: "flexwatch_atlas_pages_read_total",
+      help: "Restore job pages read from Atlas, by read mode (full or incremental).",
+      labelNames: ["project_id", "cluster", "mode"],
+      registers,
+    });
     this.atlasTokenRequests = new Counter({
       name: "flexwatch_atlas_token_requests_total",
       help: "Service-account access tokens requested from the Atlas OAuth endpoint, by outcome.",
       labelNames: ["outcome"],
       registers,
     });
+    this.atlasRateLimitWait = new Counter({
+      name: "flexwatch_atlas_rate_limit_wait_seconds_total",
+      help: "Time Atlas requests waited for a token of flexwatch's per-project rate limiter.",
+      labelNames: ["project_id"],
+      registers,
+    });
+    this.atlasApiDeprecated = new Gauge({
+      name: "flexwatch_atlas_api_deprecated",
+      help: "Set to 1 for an Atlas API version that answered with a Deprecation or Sunset header.",
+      labelNames: ["resource", "version", "sunset"],
+      registers,
+    });
     this.alerts = new Counter({
       name: "flexwatch_alerts_total",
-      help: "Restore alerts handled by kind and outcome (sent, duplicate, disabled, error).",
+      help: "Restore alert jobs handled by kind and outcome (sent, digested, duplicate, silenced, disabled, error, given-up).",
       labelNames: ["kind", "outcome"],
+      registers,
+    });
+    this.operatorAlerts = new Counter({
+      name: "flexwatch_operator_alerts_total",
+      help: "Operator alert jobs handled, by reason and outcome.",
+      labelNames: ["reason", "outcome"],
       registers,
     });
     this.slackRequests = new Counter({
       name: "flexwatch_slack_requests_total",
       help: "Slack Web API calls by method and outcome.",
       labelNames: ["method", "outcome"],
+      registers,
+    });
+    this.slackPermanentErrors = new Counter({
+      name: "flexwatch_slack_permanent_errors_total",
+      help: "Restore alert posts Slack rejected with an error no retry can fix, by error and channel.",
+      labelNames: ["code", "channel"],
       registers,
     });
     this.sweeps = new Counter({

@@ -32,6 +32,28 @@ export function registerStateCollectors(
   });
 
   new Gauge({
+    name: "flexwatch_consecutive_poll_failures",
+    help: "Consecutive sweeps in which the poll of a flex cluster failed for good, from Redis.",
+    labelNames: ["project_id", "cluster"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      try {
+        // Clusters without failures report 0, so the series does not vanish on recovery.
+        for (const ref of await store.listClusters()) {
+          this.set({ project_id: ref.projectId, cluster: ref.cluster }, 0);
+        }
+        for (const failing of await store.pollFailures.list()) {
+          const labels = { project_id: failing.projectId, cluster: failing.cluster };
+          this.set(labels, failing.failures);
+        }
+      } catch (err) {
+        logger.error({ err }, "failed to read poll failure counts from redis");
+      }
+    },
+  });
+
+  new Gauge({
     name: "flexwatch_last_sweep_timestamp_seconds",
     help: "Unix time at which the last sweep, by any replica, enqueued its polls.",
     registers: [registry],

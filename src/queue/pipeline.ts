@@ -2,13 +2,26 @@ import { type Processor, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { createPollProcessor } from "../../jobs/poll-cluster.ts";
 import { createSendAlertProcessor } from "../../jobs/send-alert.ts";
+import { createSendOperatorAlertProcessor } from "../../jobs/send-operator-alert.ts";
 import { createSweepProcessor } from "../../jobs/sweep.ts";
+import { enabledAlertKinds } from "../alerts/alert-event.ts";
+import {
+  type AlertDeliveryTuning,
+  alertWorkerTimings,
+  createAlertDelivery,
+} from "../alerts/create-alert-delivery.ts";
+import { OperatorAlertTracker } from "../alerts/operator-alert-tracker.ts";
 import { SlackAlertSender } from "../alerts/slack-alert-sender.ts";
 import { AtlasClient } from "../atlas/atlas-client.ts";
-import { resolveClusters } from "../atlas/resolve-clusters.ts";
+import { ClusterDropper } from "../atlas/cluster-dropper.ts";
+import { DiscoveryCache } from "../atlas/discovery-cache.ts";
+import { ClusterResolver } from "../atlas/resolve-clusters.ts";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/metrics.ts";
+import type { AlertRules } from "../state/diff-restore-jobs.ts";
+import { OperatorAlertStore } from "../state/operator-alert-store.ts";
+import { PagingState } from "../state/paging-state.ts";
 import { StateStore } from "../state/state-store.ts";
 import { createAlertBackoff } from "./alert-backoff.ts";
 import { bullmqPrefix, QUEUE_NAMES } from "./queue-names.ts";
@@ -37,6 +50,8 @@ export interface PipelineOptions {
   redis: Redis;
   metrics: Metrics;
   logger: Logger;
+  /** Shorter alert delivery timings for tests. */
+  alertTuning?: AlertDeliveryTuning;
 }
 
 /** Wires the Atlas client, state store, Slack sender and queues into one pipeline. */
@@ -47,24 +62,73 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const store = new StateStore(redis, keyPrefix);
   const atlas = new AtlasClient({ atlas: config.atlas, redis, keyPrefix, metrics, logger });
   const sender = createSender(config, metrics, logger);
+  const alerts =
+    sender === null
+      ? undefined
+      : createAlertDelivery({
+          config,
+          redis,
+          sender,
+          queue: queues.alert,
+          metrics,
+          logger,
+          tuning: options.alertTuning,
+        });
+  const paging = new PagingState(redis, keyPrefix);
+  const cache = new DiscoveryCache(redis, keyPrefix, config.atlas.discoveryCacheTtlMs);
+  const dropper = new ClusterDropper({ atlas, store, paging, cache, metrics, logger });
+  const resolver = new ClusterResolver({
+    projects: config.projects,
+    atlas,
+    cache,
+    store,
+    dropper,
+    logger,
+  });
+  const operatorStore = new OperatorAlertStore(redis, keyPrefix);
+  const operatorAlerts = new OperatorAlertTracker({
+    store: operatorStore,
+    pollFailures: store.pollFailures,
+    queue: queues.operatorAlert,
+    policy: {
+      threshold: config.alerts.operatorFailureThreshold,
+      repeatIntervalMs: config.alerts.operatorRepeatIntervalMs,
+    },
+    logger,
+  });
   const processors = {
     sweep: createSweepProcessor({
-      projects: config.projects,
-      resolveClusters: (project) => resolveClusters(atlas, project),
+      listProjects: () => resolver.listProjects(),
+      resolveClusters: (project) => resolver.resolveClusters(project),
+      dropUnconfiguredClusters: () => resolver.dropUnconfiguredClusters(),
       pollQueue: queues.poll,
       store,
+      operatorAlerts,
       metrics,
       logger,
     }),
     poll: createPollProcessor({
       atlas,
       store,
+      paging,
+      fullReadEvery: config.atlas.fullReadEvery,
+      clusterDropper: dropper,
       alertQueue: queues.alert,
-      lookbackMs: config.alerts.lookbackMs,
+      digest: alerts?.digest,
+      alertRules: alertRulesOf(config),
+      operatorAlerts,
       metrics,
       logger,
     }),
-    alert: createSendAlertProcessor({ sender, store, metrics, logger }),
+    alert: createSendAlertProcessor({ delivery: alerts?.delivery ?? null, metrics, logger }),
+    operatorAlert: createSendOperatorAlertProcessor({
+      sender,
+      store: operatorStore,
+      channel: config.slack.operatorChannel,
+      repeatIntervalMs: config.alerts.operatorRepeatIntervalMs,
+      metrics,
+      logger,
+    }),
   };
   let workers: Worker[] = [];
 
@@ -90,16 +154,24 @@ function createSender(config: Config, metrics: Metrics, logger: Logger): SlackAl
   return new SlackAlertSender({
     token: config.slack.token,
     apiUrl: config.slack.apiUrl,
-    channel: config.slack.channel,
     requestTimeoutMs: config.slack.requestTimeoutMs,
     metrics,
     logger,
   });
 }
 
+function alertRulesOf(config: Config): AlertRules {
+  return {
+    lookbackMs: config.alerts.lookbackMs,
+    expiringLeadTimeMs: config.alerts.expiringLeadTimeMs,
+    stuckAfterMs: config.alerts.stuckAfterMs,
+    enabledKinds: enabledAlertKinds(config.alerts.kinds),
+  };
+}
+
 function createWorkers(
   options: PipelineOptions,
-  processors: { sweep: Processor; poll: Processor; alert: Processor },
+  processors: { sweep: Processor; poll: Processor; alert: Processor; operatorAlert: Processor },
 ): Worker[] {
   const { config, redis } = options;
   const prefix = bullmqPrefix(config.redis.keyPrefix);
@@ -110,12 +182,28 @@ function createWorkers(
       prefix,
       concurrency: config.queue.pollConcurrency,
     }),
+    // No queue-wide limiter: alert delivery spaces posts per channel (channel-rate-limiter.ts),
+    // and jobs that post nothing (duplicates, silences, waits) need no slot.
     new Worker(QUEUE_NAMES.alert, processors.alert, {
       connection: redis,
       prefix,
       concurrency: config.queue.alertConcurrency,
+      ...alertWorkerTimings(options.alertTuning),
+      settings: {
+        backoffStrategy: createAlertBackoff({
+          deliveryTimeoutMs: config.alerts.deliveryTimeoutMs,
+          ...options.alertTuning?.backoff,
+        }),
+      },
+    }),
+    new Worker(QUEUE_NAMES.operatorAlert, processors.operatorAlert, {
+      connection: redis,
+      prefix,
+      concurrency: 1,
       limiter: ALERT_RATE_LIMIT,
-      settings: { backoffStrategy: createAlertBackoff(config.alerts.deliveryTimeoutMs) },
+      settings: {
+        backoffStrategy: createAlertBackoff({ deliveryTimeoutMs: config.alerts.deliveryTimeoutMs }),
+      },
     }),
   ];
   for (const worker of workers) watchWorker(worker, options);
@@ -132,6 +220,11 @@ function watchWorker(worker: Worker, options: PipelineOptions): void {
     if (worker.name === QUEUE_NAMES.alert) {
       options.metrics.alerts.inc({ kind: String(job.name), outcome: "given-up" });
       logger.error({ err, jobId: job.id, attempts: job.attemptsMade }, "alert given up");
+      return;
+    }
+    if (worker.name === QUEUE_NAMES.operatorAlert) {
+      options.metrics.operatorAlerts.inc({ reason: String(job.data.reason), outcome: "given-up" });
+      logger.error({ err, jobId: job.id, attempts: job.attemptsMade }, "operator alert given up");
       return;
     }
     logger.error({ err, jobId: job.id, attempts: job.attemptsMade }, "job failed for good");

@@ -3,6 +3,7 @@ export const QUEUE_NAMES = {
   sweep: "sweep",
   poll: "poll",
   alert: "alert",
+  operatorAlert: "operator-alert",
 } as const;
 
 /**

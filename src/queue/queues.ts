@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import type { OperatorAlertJobData } from "../alerts/operator-alert.ts";
 import type { AlertJobData, PollJobData, SweepJobData } from "./job-data.ts";
 import { bullmqPrefix, QUEUE_NAMES } from "./queue-names.ts";
 
@@ -36,7 +37,10 @@ export function pollJobOptions(attempts: number): JobsOptions {
   };
 }
 
-/** Alert jobs stay a week, so a re-enqueued alert id within that time is ignored by BullMQ. */
+/**
+ * Alert jobs stay a week, so a re-enqueued alert id within that time is ignored by BullMQ.
+ * Operator alert jobs use the same options and backoff.
+ */
 export const alertJobOptions: JobsOptions = {
   attempts: ALERT_MAX_ATTEMPTS,
   backoff: { type: ALERT_BACKOFF_TYPE },
@@ -48,9 +52,10 @@ export interface Queues {
   sweep: Queue<SweepJobData>;
   poll: Queue<PollJobData>;
   alert: Queue<AlertJobData>;
+  operatorAlert: Queue<OperatorAlertJobData>;
 }
 
-/** Opens the three flexwatch queues on one shared connection. */
+/** Opens the flexwatch queues on one shared connection. */
 export function createQueues(connection: Redis, keyPrefix: string, pollAttempts: number): Queues {
   const prefix = bullmqPrefix(keyPrefix);
 
@@ -70,9 +75,19 @@ export function createQueues(connection: Redis, keyPrefix: string, pollAttempts:
       prefix,
       defaultJobOptions: alertJobOptions,
     }),
+    operatorAlert: new Queue<OperatorAlertJobData>(QUEUE_NAMES.operatorAlert, {
+      connection,
+      prefix,
+      defaultJobOptions: alertJobOptions,
+    }),
   };
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {
-  await Promise.all([queues.sweep.close(), queues.poll.close(), queues.alert.close()]);
+  await Promise.all([
+    queues.sweep.close(),
+    queues.poll.close(),
+    queues.alert.close(),
+    queues.operatorAlert.close(),
+  ]);
 }

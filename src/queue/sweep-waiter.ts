@@ -23,6 +23,9 @@ export class SweepWaiter {
   constructor(connection: Redis, keyPrefix: string, queues: Queues) {
     const prefix = bullmqPrefix(keyPrefix);
     this.#queues = queues;
+    // waitUntilFinished adds a listener to the queue per job waited for, and a sweep of many
+    // clusters waits for all their polls at once.
+    for (const queue of [queues.poll, queues.alert]) queue.setMaxListeners(0);
     this.#events = {
       sweep: new QueueEvents(QUEUE_NAMES.sweep, { connection, prefix }),
       poll: new QueueEvents(QUEUE_NAMES.poll, { connection, prefix }),

@@ -12,8 +12,12 @@ export interface ClusterStateKeys {
   outbox: string;
   /** Hash: alert job id → SentRecord JSON. */
   sent: string;
-  /** Prefix of the per-alert send locks, `<sendingPrefix><alertJobId>`. */
+  /** Prefix of the send locks, `<sendingPrefix><alertJobId>` or `<sendingPrefix><restoreJobId>`. */
   sendingPrefix: string;
+  /** Hash: restore job id → AlertThread JSON, the job's top-level Slack message. */
+  threads: string;
+  /** Hash: alert job id → PostingIntent JSON, written before a post and removed with its record. */
+  posting: string;
 }
 
 /**
@@ -42,5 +46,7 @@ export function clusterStateKeys(
     outbox: `${base}:outbox`,
     sent: `${base}:sent`,
     sendingPrefix: `${base}:sending:`,
+    threads: `${base}:threads`,
+    posting: `${base}:posting`,
   };
 }

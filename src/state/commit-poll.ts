@@ -1,6 +1,6 @@
 import type { RestoreJob } from "../atlas/restore-job.ts";
 import type { ClusterRef } from "./cluster-ref.ts";
-import { type DiffResult, diffRestoreJobs } from "./diff-restore-jobs.ts";
+import { type AlertRules, type DiffResult, diffRestoreJobs } from "./diff-restore-jobs.ts";
 import type { StateStore } from "./state-store.ts";
 
 /**
@@ -26,7 +26,7 @@ export async function commitPoll(
   ref: ClusterRef,
   listing: { jobs: RestoreJob[]; complete: boolean },
   now: Date,
-  lookbackMs: number,
+  rules: AlertRules,
 ): Promise<CommittedPoll> {
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
     const saved = await store.load(ref);
@@ -37,7 +37,7 @@ export async function commitPoll(
       jobs: listing.jobs,
       complete: listing.complete,
       now,
-      lookbackMs,
+      ...rules,
     });
     const committed = await store.commit(
       ref,

@@ -15,6 +15,17 @@ export interface SavedJob {
   expired?: boolean;
   /** True once the job's status outside the documented enum was reported. */
   unknownReported?: boolean;
+  /** True once the job was seen in flight within the lead time of its `expirationDate`. */
+  expiringReported?: boolean;
+  /** True once the job was seen in flight for longer than the stuck threshold. */
+  stuckReported?: boolean;
+  /**
+   * True once a warning (`expiring`, `stuck` or `unknown-status`) was raised for the job, so
+   * its completion raises `recovered`. A warning of a disabled kind does not set it.
+   */
+  warned?: boolean;
+  /** True once the job's completion after a warning was handled, so `recovered` fires once. */
+  recoveredReported?: boolean;
 }
 
 /** Status a transition goes to when a complete read no longer lists the job. */
@@ -29,8 +40,23 @@ export interface Transition {
   to: string;
 }
 
+/** Thresholds and switches of the alert kinds, set from `AlertsConfig`. */
+export interface AlertRules {
+  /** How far back the baseline still alerts on failures and expiries, in milliseconds. */
+  lookbackMs: number;
+  /** `expiring` fires when a job in flight is this close to its `expirationDate`, in milliseconds. */
+  expiringLeadTimeMs: number;
+  /** `stuck` fires when a job is still in flight this long after `restoreScheduledDate`, in milliseconds. */
+  stuckAfterMs: number;
+  /**
+   * Kinds that produce alerts. A disabled kind still marks the saved job, so enabling the kind
+   * later does not post old news.
+   */
+  enabledKinds: ReadonlySet<AlertKind>;
+}
+
 /** Everything one diff needs. The clock is an input, so the diff stays pure. */
-export interface DiffInput {
+export interface DiffInput extends AlertRules {
   projectId: string;
   cluster: string;
   /** Saved jobs by restore job id, or null when the cluster was never polled (the baseline). */
@@ -40,8 +66,6 @@ export interface DiffInput {
   /** False for a partial read: saved jobs that were not read are kept unchanged. */
   complete: boolean;
   now: Date;
-  /** How far back the baseline still alerts on failures and expiries, in milliseconds. */
-  lookbackMs: number;
 }
 
 /** The new saved state and what changed. */
@@ -81,6 +105,16 @@ const SAVED_JOB_FIELDS = [
   "targetProjectId",
 ] as const;
 
+/** Flags a saved job keeps from poll to poll, so each alert of a job fires once. */
+const SAVED_JOB_FLAGS = [
+  "expired",
+  "unknownReported",
+  "expiringReported",
+  "stuckReported",
+  "warned",
+  "recoveredReported",
+] as const;
+
 /**
  * Compares the restore jobs of one poll with the saved state and returns the state to save,
  * the status transitions, and the alerts to send. Pure: no I/O, and `input.now` is the clock.
@@ -97,10 +131,24 @@ export function diffRestoreJobs(input: DiffInput): DiffResult {
   return result;
 }
 
+/** One job's diff in progress: what was saved, what will be saved, and how to raise alerts. */
+interface JobDiff {
+  job: RestoreJob;
+  previous: SavedJob | undefined;
+  next: SavedJob;
+  /** Adds an alert of `kind` unless the kind is disabled, and returns whether it was added. */
+  raise: (kind: AlertKind) => boolean;
+}
+
 function diffJob(input: DiffInput, job: RestoreJob, result: DiffResult): void {
   const previous = input.saved?.[job.id];
   const next = toSavedJob(job, previous);
-  const raise = (kind: AlertKind) => result.alerts.push(toAlertEvent(input, kind, job, previous));
+  const raise = (kind: AlertKind): boolean => {
+    if (!input.enabledKinds.has(kind)) return false;
+    result.alerts.push(toAlertEvent(input, kind, job, previous));
+    return true;
+  };
+  const jobDiff: JobDiff = { job, previous, next, raise };
 
   if (previous?.status !== job.status) {
     result.transitions.push({
@@ -111,26 +159,72 @@ function diffJob(input: DiffInput, job: RestoreJob, result: DiffResult): void {
   }
 
   if (isNewFailure(input, job, previous)) raise("failed");
-
-  const expirationMs = parseIsoDateMs(job.expirationDate);
-  const isExpired =
-    IN_FLIGHT_STATUSES.has(job.status) &&
-    expirationMs !== undefined &&
-    expirationMs < input.now.getTime();
-  if (isExpired && previous?.expired !== true) {
-    // Set on the baseline too, so an expiry recorded silently there never alerts later.
-    next.expired = true;
-    if (input.saved !== null || isWithinLookback(expirationMs, input)) raise("expired");
-  }
+  diffExpiry(input, jobDiff);
+  diffStuck(input, jobDiff);
 
   // Reported on the baseline too: it means our model of Atlas is wrong, not old news.
   if (!isKnownStatus(job.status) && previous?.unknownReported !== true) {
     next.unknownReported = true;
     result.unknownStatuses.push({ restoreJobId: job.id, status: job.status });
-    raise("unknown-status");
+    raiseWarning(jobDiff, "unknown-status");
   }
 
+  diffRecovery(jobDiff);
   result.jobs[job.id] = next;
+}
+
+/**
+ * Raises `expired` for a job in flight past its `expirationDate`, or `expiring` for one within
+ * the lead time of it. Each fires once per job, and a job that expires between two polls gets
+ * `expired` only.
+ */
+function diffExpiry(input: DiffInput, jobDiff: JobDiff): void {
+  const { job, previous, next, raise } = jobDiff;
+  const expirationMs = parseIsoDateMs(job.expirationDate);
+  if (!IN_FLIGHT_STATUSES.has(job.status) || expirationMs === undefined) return;
+
+  const nowMs = input.now.getTime();
+  if (expirationMs < nowMs) {
+    if (previous?.expired === true) return;
+    // Set on the baseline too, so an expiry recorded silently there never alerts later.
+    next.expired = true;
+    if (input.saved !== null || isWithinLookback(expirationMs, input)) raise("expired");
+    return;
+  }
+
+  if (expirationMs - nowMs <= input.expiringLeadTimeMs && previous?.expiringReported !== true) {
+    next.expiringReported = true;
+    raiseWarning(jobDiff, "expiring");
+  }
+}
+
+/**
+ * Raises `stuck` once for a job still in flight `stuckAfterMs` after `restoreScheduledDate`. A
+ * job already past its expiration date is marked without an alert, because its `expired`
+ * alert (or its silent baseline record) already covers it.
+ */
+function diffStuck(input: DiffInput, jobDiff: JobDiff): void {
+  const { job, previous, next } = jobDiff;
+  if (!IN_FLIGHT_STATUSES.has(job.status) || previous?.stuckReported === true) return;
+
+  const scheduledMs = parseIsoDateMs(job.restoreScheduledDate);
+  if (scheduledMs === undefined || input.now.getTime() - scheduledMs < input.stuckAfterMs) return;
+
+  next.stuckReported = true;
+  if (next.expired !== true) raiseWarning(jobDiff, "stuck");
+}
+
+/** Raises `recovered` once when a job that had a warning raised is seen `COMPLETED`. */
+function diffRecovery({ job, previous, next, raise }: JobDiff): void {
+  if (job.status !== "COMPLETED" || previous?.warned !== true) return;
+  if (previous.recoveredReported === true) return;
+
+  next.recoveredReported = true;
+  raise("recovered");
+}
+
+function raiseWarning(jobDiff: JobDiff, kind: AlertKind): void {
+  if (jobDiff.raise(kind)) jobDiff.next.warned = true;
 }
 
 function isNewFailure(input: DiffInput, job: RestoreJob, previous: SavedJob | undefined): boolean {
@@ -165,8 +259,9 @@ function toSavedJob(job: RestoreJob, previous: SavedJob | undefined): SavedJob {
     if (value !== undefined) saved[field] = value;
   }
 
-  if (previous?.expired === true) saved.expired = true;
-  if (previous?.unknownReported === true) saved.unknownReported = true;
+  for (const flag of SAVED_JOB_FLAGS) {
+    if (previous?.[flag] === true) saved[flag] = true;
+  }
 
   return saved;
 }

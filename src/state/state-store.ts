@@ -6,6 +6,7 @@ import { type ClusterRef, clusterKey } from "./cluster-ref.ts";
 import { type ClusterStateKeys, clusterStateKeys } from "./cluster-state-keys.ts";
 import type { SavedJob } from "./diff-restore-jobs.ts";
 import { parseStoredValue } from "./parse-stored-value.ts";
+import { PollFailureCounter } from "./poll-failure-counter.ts";
 import { COMMIT_STATE_LUA, RELEASE_LOCK_LUA } from "./state-scripts.ts";
 
 type ClusterId = Pick<ClusterRef, "projectId" | "cluster">;
@@ -46,6 +47,8 @@ interface StateCommands {
  * Redis Cluster too.
  */
 export class StateStore {
+  /** Consecutive failed polls per cluster. */
+  readonly pollFailures: PollFailureCounter;
   readonly #redis: Redis;
   readonly #commands: StateCommands;
   readonly #keyPrefix: string;
@@ -63,6 +66,7 @@ export class StateStore {
     this.#redis = redis;
     this.#commands = redis as unknown as StateCommands;
     this.#keyPrefix = keyPrefix;
+    this.pollFailures = new PollFailureCounter(redis, keyPrefix);
   }
 
   /** Reads a cluster's version and saved jobs in one transaction, so they always match. */
@@ -216,8 +220,8 @@ export class StateStore {
   }
 
   /**
-   * Deletes a cluster's saved state, outbox and sent records, then its registry member. Send
-   * locks in flight are left to expire.
+   * Deletes a cluster's saved state, outbox and sent records, then its registry member and its
+   * failed-poll count. Send locks in flight are left to expire.
    */
   async removeCluster(ref: ClusterId): Promise<void> {
     const keys = this.#keys(ref);
@@ -225,6 +229,7 @@ export class StateStore {
     // as a baseline, rather than state that nothing lists.
     await this.#redis.del(keys.jobs, keys.meta, keys.counts, keys.outbox, keys.sent);
     await this.#redis.srem(this.#registryKey(), clusterKey(ref));
+    await this.pollFailures.reset(ref);
   }
 
   /** Records when the last sweep finished. */

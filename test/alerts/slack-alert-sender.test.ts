@@ -1,47 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { pino } from "pino";
-import type { AlertEvent } from "../../src/alerts/alert-event.ts";
-import type { SentRecord, SentRecordPort } from "../../src/alerts/sent-record.ts";
 import { SlackAlertSender } from "../../src/alerts/slack-alert-sender.ts";
 import { SlackDeliveryError } from "../../src/alerts/slack-delivery-error.ts";
 import { Metrics } from "../../src/metrics/metrics.ts";
 import { type SlackMock, startSlackMock } from "../support/slack-mock.ts";
 
-const PROJECT_ID = "32b6e34b3d91647abb20e7b8";
 const REQUEST_TIMEOUT_MS = 2000;
-
-function alertEvent(jobId = "66b7d1c2e4a5f6a7b8c9d0e1"): AlertEvent {
-  return {
-    kind: "failed",
-    projectId: PROJECT_ID,
-    cluster: "orders-flex",
-    previousStatus: "RUNNING",
-    job: { id: jobId, status: "FAILED", deliveryType: "RESTORE" },
-    detectedAt: "2026-08-10T03:06:00Z",
-  };
-}
-
-/** An in-memory sent record with a claim flag, as the Redis state store keeps it. */
-class MemorySentRecord implements SentRecordPort {
-  stored: SentRecord | null = null;
-  claimed = false;
-
-  async get() {
-    return this.stored;
-  }
-  async claim() {
-    if (this.claimed) return false;
-    this.claimed = true;
-    return true;
-  }
-  async release() {
-    this.claimed = false;
-  }
-  async put(record: SentRecord) {
-    this.stored = record;
-  }
-}
+const MESSAGE = {
+  text: "Restore FAILED",
+  blocks: [{ type: "section" as const, text: { type: "mrkdwn" as const, text: "x" } }],
+};
 
 interface Harness {
   sender: SlackAlertSender;
@@ -51,7 +20,7 @@ interface Harness {
 
 function createSender(
   mock: SlackMock,
-  options: { token?: string; channel?: string; requestTimeoutMs?: number } = {},
+  options: { token?: string; requestTimeoutMs?: number } = {},
 ): Harness {
   const logLines: string[] = [];
   const logger = pino({ level: "debug" }, { write: (line: string) => logLines.push(line) });
@@ -59,7 +28,6 @@ function createSender(
   const sender = new SlackAlertSender({
     token: options.token ?? mock.token,
     apiUrl: mock.url,
-    channel: options.channel ?? mock.channelId("atlas-restores"),
     requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
     metrics,
     logger,
@@ -67,15 +35,15 @@ function createSender(
   return { sender, metrics, logLines };
 }
 
-async function slackRequestCount(metrics: Metrics, method: string, outcome: string) {
+async function requestCount(metrics: Metrics, method: string, outcome: string) {
   const { values } = await metrics.slackRequests.get();
   const match = values.find((v) => v.labels.method === method && v.labels.outcome === outcome);
   return match?.value ?? 0;
 }
 
-async function sendError(promise: Promise<unknown>): Promise<SlackDeliveryError> {
+async function deliveryError(promise: Promise<unknown>): Promise<SlackDeliveryError> {
   const err = await promise.then(
-    () => assert.fail("send resolved, expected a SlackDeliveryError"),
+    () => assert.fail("resolved, expected a SlackDeliveryError"),
     (error: unknown) => error,
   );
   assert.ok(err instanceof SlackDeliveryError, `not a SlackDeliveryError: ${err}`);
@@ -84,96 +52,156 @@ async function sendError(promise: Promise<unknown>): Promise<SlackDeliveryError>
 
 describe("SlackAlertSender", () => {
   let mock: SlackMock;
+  let channel: string;
 
   before(async () => {
     mock = await startSlackMock();
+    channel = mock.channelId("atlas-restores");
   });
   after(async () => {
     await mock.close();
   });
   beforeEach(() => {
-    mock.calls.length = 0;
-    mock.messages.length = 0;
-    mock.replies.length = 0;
+    mock.reset();
   });
 
-  test("send posts one message and records it", async () => {
+  test("postMessage posts with alert metadata", async () => {
     const { sender, metrics } = createSender(mock);
-    const record = new MemorySentRecord();
 
-    const result = await sender.send(alertEvent(), record);
+    const posted = await sender.postMessage({
+      channel: "#atlas-restores",
+      ...MESSAGE,
+      alertId: "alert-1-failed",
+    });
 
-    assert.equal(result.outcome, "sent");
-    assert.equal(mock.messages.length, 1);
-    const [message] = mock.messages;
-    assert.equal(result.channel, mock.channelId("atlas-restores"));
-    assert.equal(result.ts, message?.ts);
-    assert.deepEqual(message?.metadata, {
+    assert.equal(posted.channel, channel);
+    assert.equal(posted.ts, mock.messages[0]?.ts);
+    assert.deepEqual(mock.messages[0]?.metadata, {
       event_type: "flexwatch_restore_alert",
-      event_payload: { alert_id: "alert-66b7d1c2e4a5f6a7b8c9d0e1-failed" },
+      event_payload: { alert_id: "alert-1-failed" },
     });
-    assert.deepEqual(record.stored && { channel: record.stored.channel, ts: record.stored.ts }, {
-      channel: result.channel,
-      ts: result.ts,
-    });
-    assert.equal(record.claimed, false);
-    assert.equal(await slackRequestCount(metrics, "chat.postMessage", "ok"), 1);
-  });
-
-  test("send turns off unfurling", async () => {
-    const { sender } = createSender(mock);
-
-    await sender.send(alertEvent(), new MemorySentRecord());
-
     assert.equal(mock.calls[0]?.body.unfurl_links, "false");
     assert.equal(mock.calls[0]?.body.unfurl_media, "false");
+    assert.equal(await requestCount(metrics, "chat.postMessage", "ok"), 1);
   });
 
-  test("second send is a duplicate without a Slack call", async () => {
+  test("postMessage without alert id has no metadata", async () => {
     const { sender } = createSender(mock);
-    const record = new MemorySentRecord();
-    const first = await sender.send(alertEvent(), record);
-    const callsAfterFirst = mock.calls.length;
 
-    const second = await sender.send(alertEvent(), record);
+    await sender.postMessage({ channel, ...MESSAGE });
 
-    assert.deepEqual(second, { outcome: "duplicate", channel: first.channel, ts: first.ts });
-    assert.equal(mock.calls.length, callsAfterFirst);
+    assert.equal(mock.messages[0]?.metadata, undefined);
+  });
+
+  test("postMessage with threadTs replies", async () => {
+    const { sender } = createSender(mock);
+    const root = await sender.postMessage({ channel, ...MESSAGE });
+
+    const reply = await sender.postMessage({ channel, ...MESSAGE, threadTs: root.ts });
+
     assert.equal(mock.messages.length, 1);
+    assert.equal(mock.replies[0]?.ts, reply.ts);
+    assert.equal(mock.replies[0]?.thread_ts, root.ts);
   });
 
-  test("send rejects while another worker holds the claim", async () => {
+  test("updateMessage replaces the text", async () => {
     const { sender } = createSender(mock);
-    const record = new MemorySentRecord();
-    record.claimed = true;
+    const root = await sender.postMessage({ channel, ...MESSAGE });
 
-    const err = await sendError(sender.send(alertEvent(), record));
+    await sender.updateMessage({ ...root, ...MESSAGE, text: "Restore COMPLETED" });
 
-    assert.equal(err.code, "claimed");
-    assert.equal(err.retryable, true);
-    assert.equal(mock.calls.length, 0);
+    assert.equal(mock.messages[0]?.text, "Restore COMPLETED");
+    assert.ok(mock.messages[0]?.edited);
   });
 
-  test("rate limit is retryable after Retry-After", async () => {
+  test("findAlertMessage finds a post by alert id", async () => {
+    const { sender } = createSender(mock);
+    const posted = await sender.postMessage({ channel, ...MESSAGE, alertId: "alert-1-failed" });
+    await sender.postMessage({ channel, ...MESSAGE, alertId: "alert-2-failed" });
+
+    const ts = await sender.findAlertMessage({ channelId: channel, alertId: "alert-1-failed" });
+    const missing = await sender.findAlertMessage({
+      channelId: channel,
+      alertId: "alert-3-failed",
+    });
+
+    assert.equal(ts, posted.ts);
+    assert.equal(missing, undefined);
+    assert.equal(mock.calls.at(-1)?.body.include_all_metadata, "true");
+  });
+
+  test("findAlertMessage searches a thread", async () => {
+    const { sender } = createSender(mock);
+    const root = await sender.postMessage({ channel, ...MESSAGE, alertId: "alert-1-stuck" });
+    const reply = await sender.postMessage({
+      channel,
+      ...MESSAGE,
+      threadTs: root.ts,
+      alertId: "alert-1-recovered",
+    });
+
+    const ts = await sender.findAlertMessage({
+      channelId: channel,
+      alertId: "alert-1-recovered",
+      threadTs: root.ts,
+    });
+
+    assert.equal(ts, reply.ts);
+    assert.equal(mock.calls.at(-1)?.method, "conversations.replies");
+  });
+
+  test("history missing_scope warns once", async () => {
+    const { sender, logLines } = createSender(mock);
+    mock.failNext("conversations.history", { ok: false, error: "missing_scope" }, 2);
+
+    const first = await sender.findAlertMessage({ channelId: channel, alertId: "a" });
+    const second = await sender.findAlertMessage({ channelId: channel, alertId: "b" });
+
+    assert.equal(first, undefined);
+    assert.equal(second, undefined);
+    const warnings = logLines.filter((line) => line.includes("slack history not readable"));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? "", /"level":40/);
+  });
+
+  test("history server error is thrown", async () => {
+    const { sender } = createSender(mock);
+    mock.failNext("conversations.history", { status: 503 });
+
+    const err = await deliveryError(sender.findAlertMessage({ channelId: channel, alertId: "a" }));
+
+    assert.equal(err.code, "http_5xx");
+    assert.equal(err.retryable, true);
+  });
+
+  test("listChannels returns ids and names", async () => {
+    const { sender } = createSender(mock);
+    const other = mock.channelId("other-channel");
+
+    const channels = await sender.listChannels();
+
+    assert.ok(channels.some((c) => c.id === channel && c.name === "atlas-restores"));
+    assert.ok(channels.some((c) => c.id === other && c.name === "other-channel"));
+  });
+
+  test("rate limit carries Retry-After", async () => {
     const { sender, metrics } = createSender(mock);
-    const record = new MemorySentRecord();
     mock.failNext("chat.postMessage", { status: 429, retryAfterSeconds: 7 });
 
-    const err = await sendError(sender.send(alertEvent(), record));
+    const err = await deliveryError(sender.postMessage({ channel, ...MESSAGE }));
 
     assert.equal(err.code, "http_429");
     assert.equal(err.retryable, true);
-    assert.ok((err.retryAfterMs ?? 0) >= 7000, `retryAfterMs ${err.retryAfterMs}`);
-    assert.equal(record.claimed, false);
-    assert.equal(record.stored, null);
-    assert.equal(await slackRequestCount(metrics, "chat.postMessage", "http_429"), 1);
+    assert.equal(err.retryAfterMs, 7000);
+    assert.equal(err.channel, channel);
+    assert.equal(await requestCount(metrics, "chat.postMessage", "http_429"), 1);
   });
 
   test("server error is retryable", async () => {
     const { sender } = createSender(mock);
     mock.failNext("chat.postMessage", { status: 500 });
 
-    const err = await sendError(sender.send(alertEvent(), new MemorySentRecord()));
+    const err = await deliveryError(sender.postMessage({ channel, ...MESSAGE }));
 
     assert.equal(err.code, "http_5xx");
     assert.equal(err.retryable, true);
@@ -184,145 +212,36 @@ describe("SlackAlertSender", () => {
     const { sender } = createSender(mock, { requestTimeoutMs: 100 });
     mock.failNext("chat.postMessage", { delayMs: 1000 });
 
-    const err = await sendError(sender.send(alertEvent(), new MemorySentRecord()));
+    const err = await deliveryError(sender.postMessage({ channel, ...MESSAGE }));
 
     assert.equal(err.code, "timeout");
     assert.equal(err.retryable, true);
   });
 
-  test("channel_not_found is permanent", async () => {
-    const { sender } = createSender(mock);
-    mock.failNext("chat.postMessage", { ok: false, error: "channel_not_found" });
-
-    const err = await sendError(sender.send(alertEvent(), new MemorySentRecord()));
-
-    assert.equal(err.code, "channel_not_found");
-    assert.equal(err.retryable, false);
-    assert.match(err.message, /chat\.postMessage .* channel_not_found: check slack\.channel/);
-  });
-
   test("unknown channel id is permanent", async () => {
-    const { sender } = createSender(mock, { channel: "C0000000000" });
+    const { sender } = createSender(mock);
 
-    const err = await sendError(sender.send(alertEvent(), new MemorySentRecord()));
+    const err = await deliveryError(sender.postMessage({ channel: "C0000000000", ...MESSAGE }));
 
     assert.equal(err.code, "channel_not_found");
     assert.equal(err.retryable, false);
+    assert.equal(err.channel, "C0000000000");
+    assert.match(
+      err.message,
+      /chat\.postMessage to channel C0000000000 failed: .*check slack\.channel/,
+    );
   });
 
   test("invalid token is permanent and never shown", async () => {
     const wrongToken = "xoxb-wrong-token-123";
     const { sender, logLines } = createSender(mock, { token: wrongToken });
 
-    const err = await sendError(sender.send(alertEvent(), new MemorySentRecord()));
+    const err = await deliveryError(sender.postMessage({ channel, ...MESSAGE }));
 
     assert.equal(err.code, "invalid_auth");
     assert.equal(err.retryable, false);
     assert.equal(mock.messages.length, 0);
     assert.ok(!err.message.includes(wrongToken));
     assert.ok(!logLines.join("").includes(wrongToken));
-  });
-
-  for (const response of ["http-500", "drop-connection"] as const) {
-    test(`retry after accept-then-fail (${response}) finds the message`, async () => {
-      const { sender } = createSender(mock);
-      const record = new MemorySentRecord();
-      mock.failNext("chat.postMessage", { acceptThenFail: true, response });
-
-      const err = await sendError(sender.send(alertEvent(), record, { attempt: 1 }));
-      assert.equal(err.retryable, true);
-      assert.equal(mock.messages.length, 1);
-
-      const result = await sender.send(alertEvent(), record, { attempt: 2 });
-
-      assert.equal(result.outcome, "duplicate");
-      assert.equal(result.ts, mock.messages[0]?.ts);
-      assert.equal(mock.messages.length, 1);
-      assert.equal(record.stored?.ts, result.ts);
-      assert.equal(mock.calls.filter((c) => c.method === "chat.postMessage").length, 1);
-    });
-  }
-
-  test("retry posts when history lacks the alert", async () => {
-    const { sender } = createSender(mock);
-    await sender.send(alertEvent("66b7d1c2e4a5f6a7b8c9d000"), new MemorySentRecord());
-
-    const result = await sender.send(alertEvent(), new MemorySentRecord(), { attempt: 2 });
-
-    assert.equal(result.outcome, "sent");
-    assert.equal(mock.messages.length, 2);
-    assert.deepEqual(
-      mock.calls.map((c) => c.method),
-      ["chat.postMessage", "conversations.history", "chat.postMessage"],
-    );
-    assert.equal(mock.calls[1]?.body.include_all_metadata, "true");
-  });
-
-  test("history missing_scope warns once and posts", async () => {
-    const { sender, logLines } = createSender(mock);
-    mock.failNext("conversations.history", { ok: false, error: "missing_scope" }, 2);
-
-    const first = await sender.send(
-      alertEvent("66b7d1c2e4a5f6a7b8c9d001"),
-      new MemorySentRecord(),
-      {
-        attempt: 2,
-      },
-    );
-    const second = await sender.send(
-      alertEvent("66b7d1c2e4a5f6a7b8c9d002"),
-      new MemorySentRecord(),
-      {
-        attempt: 3,
-      },
-    );
-
-    assert.equal(first.outcome, "sent");
-    assert.equal(second.outcome, "sent");
-    assert.equal(mock.messages.length, 2);
-    const warnings = logLines.filter((line) => line.includes("slack history not readable"));
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0] ?? "", /"level":40/);
-  });
-
-  test("history server error fails the retry without posting", async () => {
-    const { sender } = createSender(mock);
-    mock.failNext("conversations.history", { status: 503 });
-
-    const err = await sendError(sender.send(alertEvent(), new MemorySentRecord(), { attempt: 2 }));
-
-    assert.equal(err.code, "http_5xx");
-    assert.equal(mock.messages.length, 0);
-  });
-
-  describe("when the channel is configured by name", () => {
-    test("retry before any post skips the history", async () => {
-      const { sender, logLines } = createSender(mock, { channel: "#atlas-restores" });
-
-      const result = await sender.send(alertEvent(), new MemorySentRecord(), { attempt: 2 });
-
-      assert.equal(result.outcome, "sent");
-      assert.equal(result.channel, mock.channelId("atlas-restores"));
-      assert.deepEqual(
-        mock.calls.map((c) => c.method),
-        ["chat.postMessage"],
-      );
-      assert.ok(logLines.some((line) => line.includes("slack.channel is not an id")));
-    });
-
-    test("retry after a post searches the history by id", async () => {
-      const { sender } = createSender(mock, { channel: "#atlas-restores" });
-      await sender.send(alertEvent("66b7d1c2e4a5f6a7b8c9d003"), new MemorySentRecord());
-      const record = new MemorySentRecord();
-      mock.failNext("chat.postMessage", { acceptThenFail: true });
-      await sendError(sender.send(alertEvent(), record));
-
-      const result = await sender.send(alertEvent(), record, { attempt: 2 });
-
-      assert.equal(result.outcome, "duplicate");
-      assert.equal(mock.messages.length, 2);
-      const history = mock.calls.find((c) => c.method === "conversations.history");
-      assert.equal(history?.body.channel, mock.channelId("atlas-restores"));
-    });
   });
 });

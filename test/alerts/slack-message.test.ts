@@ -7,6 +7,8 @@ import type { RestoreJob } from "../../src/atlas/restore-job.ts";
 
 const PROJECT_ID = "32b6e34b3d91647abb20e7b8";
 const JOB_ID = "66b7d1c2e4a5f6a7b8c9d0e1";
+/** The clock of every message: 3 minutes after the alert was detected. */
+const NOW_MS = Date.parse("2026-08-10T03:09:00Z");
 
 function restoreJob(overrides: Partial<RestoreJob> = {}): RestoreJob {
   return {
@@ -68,13 +70,13 @@ function mrkdwnObjects(blocks: KnownBlock[]): { text: string; verbatim?: boolean
 
 describe("buildAlertMessage", () => {
   test("failed alert has header, fields and context", () => {
-    const { blocks } = buildAlertMessage(alertEvent());
+    const { blocks } = buildAlertMessage(alertEvent(), { nowMs: NOW_MS });
 
     assert.deepEqual(
       blocks.map((block) => block.type),
       ["header", "section", "section", "section", "context"],
     );
-    assert.equal(headerText(blocks), ":red_circle: Restore FAILED: orders-flex");
+    assert.equal(headerText(blocks), ":red_circle: Critical · Restore FAILED: orders-flex");
     assert.deepEqual(fieldTexts(blocks), [
       `*Project*\n${PROJECT_ID}`,
       "*Cluster*\norders-flex",
@@ -83,10 +85,10 @@ describe("buildAlertMessage", () => {
       "*Delivery type*\nRESTORE",
       "*Target*\norders-copy (same project)",
       "*Snapshot*\n66b7d1c2e4a5f6a7b8c9d0ff",
-      "*Scheduled*\n2026-08-10 03:03:29 UTC",
-      "*Finished*\n2026-08-10 03:05:10 UTC",
-      "*Expires*\n2026-08-10 09:03:29 UTC",
-      "*Snapshot taken*\n2026-08-10 01:00:00 UTC",
+      "*Scheduled*\n2026-08-10 03:03:29 UTC (6 min ago)",
+      "*Finished*\n2026-08-10 03:05:10 UTC (4 min ago)",
+      "*Expires*\n2026-08-10 09:03:29 UTC (in 6 h)",
+      "*Snapshot taken*\n2026-08-10 01:00:00 UTC (2 h ago)",
     ]);
     const context = blocks[4];
     assert.equal(context?.type, "context");
@@ -100,7 +102,7 @@ describe("buildAlertMessage", () => {
   });
 
   test("failed alert links to the project's clusters", () => {
-    const { blocks } = buildAlertMessage(alertEvent());
+    const { blocks } = buildAlertMessage(alertEvent(), { nowMs: NOW_MS });
 
     assert.equal(
       summaryText(blocks),
@@ -112,6 +114,7 @@ describe("buildAlertMessage", () => {
   test("link uses the configured Atlas UI origin", () => {
     const { blocks } = buildAlertMessage(alertEvent(), {
       atlasUiBaseUrl: "http://127.0.0.1:8080/",
+      nowMs: NOW_MS,
     });
 
     assert.match(
@@ -127,7 +130,7 @@ describe("buildAlertMessage", () => {
   });
 
   test("fallback text names project, cluster, job and status", () => {
-    const { text } = buildAlertMessage(alertEvent());
+    const { text } = buildAlertMessage(alertEvent(), { nowMs: NOW_MS });
 
     assert.equal(
       text,
@@ -140,9 +143,9 @@ describe("buildAlertMessage", () => {
       { kind: "expired", previousStatus: "RUNNING" },
       { status: "RUNNING", restoreFinishedDate: undefined },
     );
-    const { text, blocks } = buildAlertMessage(event);
+    const { text, blocks } = buildAlertMessage(event, { nowMs: NOW_MS });
 
-    assert.equal(headerText(blocks), ":hourglass: Restore EXPIRED: orders-flex");
+    assert.equal(headerText(blocks), ":hourglass: Critical · Restore EXPIRED: orders-flex");
     assert.match(summaryText(blocks), /passed its expiry time while still RUNNING\./);
     assert.ok(fieldTexts(blocks).includes("*Status*\nRUNNING (unchanged)"));
     assert.ok(fieldTexts(blocks).includes("*Finished*\nnot finished"));
@@ -154,9 +157,12 @@ describe("buildAlertMessage", () => {
       { kind: "unknown-status", previousStatus: undefined },
       { status: "CLOSED" },
     );
-    const { text, blocks } = buildAlertMessage(event);
+    const { text, blocks } = buildAlertMessage(event, { nowMs: NOW_MS });
 
-    assert.equal(headerText(blocks), ":grey_question: Unknown restore status CLOSED: orders-flex");
+    assert.equal(
+      headerText(blocks),
+      ":grey_question: Warning · Unknown restore status CLOSED: orders-flex",
+    );
     assert.match(summaryText(blocks), /Atlas reported status CLOSED, which is not a documented/);
     assert.ok(fieldTexts(blocks).includes("*Status*\nCLOSED (first seen)"));
     assert.match(JSON.stringify(blocks[4]), /Severity warning/);
@@ -219,7 +225,10 @@ describe("buildAlertMessage", () => {
     test("header keeps the name as plain text", () => {
       const header = message.blocks[0];
       assert.equal(header?.type === "header" && header.text.type, "plain_text");
-      assert.equal(headerText(message.blocks), ":red_circle: Restore FAILED: <!channel>");
+      assert.equal(
+        headerText(message.blocks),
+        ":red_circle: Critical · Restore FAILED: <!channel>",
+      );
     });
   });
 
@@ -262,9 +271,9 @@ describe("buildAlertMessage", () => {
       { detectedAt: "2026-08-10T05:06:00+02:00" },
       { restoreScheduledDate: "2026-08-10T05:03:29+02:00", expirationDate: "not a date" },
     );
-    const { blocks } = buildAlertMessage(event);
+    const { blocks } = buildAlertMessage(event, { nowMs: NOW_MS });
 
-    assert.ok(fieldTexts(blocks).includes("*Scheduled*\n2026-08-10 03:03:29 UTC"));
+    assert.ok(fieldTexts(blocks).includes("*Scheduled*\n2026-08-10 03:03:29 UTC (6 min ago)"));
     assert.ok(fieldTexts(blocks).includes("*Expires*\nnot a date"));
     assert.match(JSON.stringify(blocks[4]), /detected 2026-08-10 03:06:00 UTC/);
   });
@@ -277,5 +286,99 @@ describe("buildAlertMessage", () => {
     const serialized = JSON.stringify(message);
     assert.ok(!serialized.includes(snapshotUrl));
     assert.ok(!serialized.includes("s3cr3t"));
+  });
+});
+
+describe("buildAlertMessage kinds and options", () => {
+  test("expiring alert says when it expires", () => {
+    const event = alertEvent(
+      { kind: "expiring", previousStatus: "RUNNING" },
+      { status: "RUNNING", restoreFinishedDate: undefined, expirationDate: "2026-08-10T04:09:00Z" },
+    );
+    const { blocks } = buildAlertMessage(event, { nowMs: NOW_MS });
+
+    assert.equal(
+      headerText(blocks),
+      ":hourglass_flowing_sand: Warning · Restore expiring soon: orders-flex",
+    );
+    assert.match(
+      summaryText(blocks),
+      /is still RUNNING and expires in 1 h \(2026-08-10 04:09:00 UTC\)\./,
+    );
+  });
+
+  test("stuck alert says when it was scheduled", () => {
+    const event = alertEvent(
+      { kind: "stuck", previousStatus: "RUNNING" },
+      {
+        status: "RUNNING",
+        restoreFinishedDate: undefined,
+        restoreScheduledDate: "2026-08-10T01:09:00Z",
+      },
+    );
+    const { blocks } = buildAlertMessage(event, { nowMs: NOW_MS });
+
+    assert.equal(headerText(blocks), ":turtle: Warning · Restore stuck: orders-flex");
+    assert.match(summaryText(blocks), /is still RUNNING; it was scheduled 2 h ago/);
+  });
+
+  test("recovered alert reads as resolved", () => {
+    const event = alertEvent({ kind: "recovered" }, { status: "COMPLETED" });
+    const { text, blocks } = buildAlertMessage(event, { nowMs: NOW_MS });
+
+    assert.equal(
+      headerText(blocks),
+      ":white_check_mark: Resolved · Restore COMPLETED: orders-flex",
+    );
+    assert.match(summaryText(blocks), /completed after an earlier warning\./);
+    assert.match(text, /^Restore COMPLETED: /);
+  });
+
+  test("mentions lead the summary and the fallback", () => {
+    const { text, blocks } = buildAlertMessage(alertEvent(), {
+      nowMs: NOW_MS,
+      mentions: ["U0ONCALL1", "S0DBTEAM1"],
+    });
+
+    assert.match(summaryText(blocks), /^<@U0ONCALL1> <!subteam\^S0DBTEAM1>\nA restore of/);
+    assert.match(text, /^<@U0ONCALL1> <!subteam\^S0DBTEAM1> Restore FAILED: /);
+  });
+
+  test("mention ids that are not ids are dropped", () => {
+    const { text, blocks } = buildAlertMessage(alertEvent(), {
+      nowMs: NOW_MS,
+      mentions: ["!channel", "here", "<http://x|y>"],
+    });
+
+    assert.doesNotMatch(summaryText(blocks), /<!channel>|<!here>|<http:\/\/x/);
+    assert.match(text, /^Restore FAILED: /);
+  });
+
+  test("runbook link follows the Atlas link", () => {
+    const { blocks } = buildAlertMessage(alertEvent(), {
+      nowMs: NOW_MS,
+      runbookUrl: "https://wiki.example.com/runbooks/flex-restore?a=1&b=2",
+    });
+
+    assert.match(
+      summaryText(blocks),
+      /\|Open the project's clusters in Atlas> · <https:\/\/wiki\.example\.com\/runbooks\/flex-restore\?a=1&amp;b=2\|Runbook>$/,
+    );
+  });
+
+  test("runbook URL that would break the link is left out", () => {
+    const { blocks } = buildAlertMessage(alertEvent(), {
+      nowMs: NOW_MS,
+      runbookUrl: "https://wiki.example.com/x|<!channel>",
+    });
+
+    assert.doesNotMatch(summaryText(blocks), /Runbook|<!channel>/);
+  });
+
+  test("updated message names the earlier kinds", () => {
+    const event = alertEvent({ kind: "recovered" }, { status: "COMPLETED" });
+    const { blocks } = buildAlertMessage(event, { nowMs: NOW_MS, earlierKinds: ["stuck"] });
+
+    assert.match(JSON.stringify(blocks.at(-1)), /earlier: stuck; details in the thread/);
   });
 });

@@ -34,9 +34,7 @@ describe("Slack mock", () => {
     await mock.close();
   });
   beforeEach(() => {
-    mock.calls.length = 0;
-    mock.messages.length = 0;
-    mock.replies.length = 0;
+    mock.reset();
   });
 
   test("url is a loopback API base ending with a slash", () => {
@@ -191,6 +189,57 @@ describe("Slack mock", () => {
 
     assert.equal(response.status, 429);
     assert.equal(response.headers.get("retry-after"), "3");
+  });
+
+  test("conversations.replies lists root and replies", async () => {
+    const client = webClient(mock);
+    const root = await client.chat.postMessage({ channel: "#threads", text: "root" });
+    await client.chat.postMessage({ channel: "#threads", text: "reply", thread_ts: root.ts });
+
+    const thread = await client.conversations.replies({
+      channel: root.channel ?? "",
+      ts: root.ts ?? "",
+    });
+
+    assert.deepEqual(
+      thread.messages?.map((m) => m.text),
+      ["root", "reply"],
+    );
+  });
+
+  test("conversations.list names every channel", async () => {
+    const id = mock.channelId("listed-channel");
+
+    const result = await webClient(mock).conversations.list({});
+
+    assert.ok(result.channels?.some((c) => c.id === id && c.name === "listed-channel"));
+  });
+
+  test("outage answers every call with its status", async () => {
+    mock.setOutage(503);
+    const during = await postJson(mock, "chat.postMessage", { channel: "#down", text: "x" });
+    mock.setOutage(null);
+    const after = await postJson(mock, "chat.postMessage", { channel: "#down", text: "x" });
+
+    assert.equal(during.status, 503);
+    assert.equal(after.status, 200);
+    assert.equal(mock.messages.length, 1);
+    assert.deepEqual(
+      mock.calls.map((call) => call.duringOutage === true),
+      [true, false],
+    );
+  });
+
+  test("accept then delay stores the message before answering", async () => {
+    mock.failNext("chat.postMessage", { acceptThenFail: true, delayMs: 300 });
+
+    const pending = postJson(mock, "chat.postMessage", { channel: "#slow", text: "x" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const storedBeforeAnswer = mock.messages.length;
+    const { status } = await pending;
+
+    assert.equal(storedBeforeAnswer, 1);
+    assert.equal(status, 200);
   });
 
   test("GET /__mock/messages lists stored messages", async () => {

@@ -133,7 +133,7 @@ describe("AccessTokenProvider", () => {
     );
   });
 
-  it("reports the token rate limit as retryable", async (t) => {
+  it("reports the token rate limit as a global error", async (t) => {
     const { sim, redis, tokenKey, makeProvider } = await setUp(t, { tokenRequestsPerMinute: 1 });
     const provider = makeProvider();
     await provider.getToken();
@@ -142,9 +142,9 @@ describe("AccessTokenProvider", () => {
     await assert.rejects(provider.getToken(), (err) => {
       assert.ok(err instanceof AtlasApiError);
       assert.equal(err.status, 429);
-      assert.equal(err.scope, "transient");
-      assert.equal(err.retryable, true);
-      assert.equal(err.retryAfterMs, 60_000);
+      assert.equal(err.scope, "global");
+      assert.equal(err.retryable, false);
+      assert.match(err.message, /10 requests a minute/);
       return true;
     });
     assert.equal(sim.tokenRequests, 1);

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { AtlasApiError } from "../../src/atlas/atlas-api-error.ts";
 import { credentialsForProject } from "../../src/atlas/credentials-for-project.ts";
 import type { AtlasConfig } from "../../src/config/config.ts";
+import { makeTestConfig } from "../support/test-config.ts";
 
 const ENDPOINT =
   "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/flexClusters/orders-flex/backup/restoreJobs";
@@ -80,6 +81,7 @@ describe("AtlasApiError", () => {
 
 describe("credentialsForProject", () => {
   const base = {
+    ...makeTestConfig().atlas,
     baseUrl: "http://127.0.0.1:1",
     apiVersion: "2024-11-13",
     pageSize: 500,
@@ -99,25 +101,11 @@ describe("credentialsForProject", () => {
     );
   });
 
-  it("rejects a programmatic API key with the fix", () => {
-    const atlas: AtlasConfig = {
-      ...base,
-      credentials: { kind: "api-key", publicKey: "pub", privateKey: "priv-value" },
-    };
+  it("returns the programmatic API key", () => {
+    const credentials = { kind: "api-key", publicKey: "pub", privateKey: "priv-value" } as const;
+    const atlas: AtlasConfig = { ...base, credentials };
 
-    assert.throws(
-      () => credentialsForProject(atlas, "32b6e34b3d91647abb20e7b8"),
-      (err) => {
-        assert.ok(err instanceof AtlasApiError);
-        assert.equal(err.scope, "global");
-        assert.match(
-          err.message,
-          /programmatic API keys are not supported yet; set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET/,
-        );
-        assert.equal(err.message.includes("priv-value"), false);
-        return true;
-      },
-    );
+    assert.deepEqual(credentialsForProject(atlas, "32b6e34b3d91647abb20e7b8"), credentials);
   });
 
   it("rejects missing credentials", () => {

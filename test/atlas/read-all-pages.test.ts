@@ -85,6 +85,81 @@ describe("readAllPages", () => {
     );
   });
 
+  it("reads page 1 again after a repeat across pages", async () => {
+    let page1Reads = 0;
+    const requested: number[] = [];
+    const fetchPage = async (pageNum: number) => {
+      requested.push(pageNum);
+      if (pageNum === 1) return page(++page1Reads === 1 ? ["b", "c"] : ["a", "b"], true);
+      return page(["c", "d"], false);
+    };
+
+    const all = await readAllPages(fetchPage, { ...options, itemsPerPage: 3 });
+
+    assert.deepEqual(requested, [1, 2, 1]);
+    assert.deepEqual(
+      all.items.map((item) => item.id),
+      ["a", "b", "c", "d"],
+    );
+    assert.equal(all.headRereads, 1);
+    assert.equal(all.shiftUnresolved, false);
+  });
+
+  it("gives up re-reading a list that keeps shifting", async () => {
+    let sequence = 0;
+    const fetchPage = async (pageNum: number) => {
+      if (pageNum === 1) return page([`new${++sequence}`, `new${++sequence}`], true);
+      // Page 2 always repeats the last item of the page 1 read just before it.
+      return page([`new${sequence}`, "old"], false);
+    };
+
+    const all = await readAllPages(fetchPage, { ...options, itemsPerPage: 3 });
+
+    assert.equal(all.pages, 8);
+    assert.equal(all.headRereads, 3);
+    assert.equal(all.shiftUnresolved, true);
+    assert.equal(all.complete, true);
+  });
+
+  it("ends the first pass when stopAfterPage returns true", async () => {
+    const { fetchPage, requested } = pager([
+      page(["a", "b"], true),
+      page(["c", "d"], true),
+      page(["e"], false),
+    ]);
+    const seen: number[] = [];
+
+    const all = await readAllPages(fetchPage, {
+      ...options,
+      stopAfterPage: (read) => {
+        seen.push(read.pageNum);
+        return read.pageNum === 2;
+      },
+    });
+
+    assert.deepEqual(requested, [1, 2]);
+    assert.deepEqual(seen, [1, 2]);
+    assert.equal(all.complete, false);
+    assert.equal(all.stoppedEarly, true);
+  });
+
+  it("shows stopAfterPage the last page too", async () => {
+    const { fetchPage } = pager([page(["a", "b"], true), page(["b", "c"], false)]);
+    const newItems: string[][] = [];
+
+    const all = await readAllPages(fetchPage, {
+      ...options,
+      itemsPerPage: 3,
+      stopAfterPage: (read) => {
+        newItems.push(read.newItems.map((item) => item.id));
+        return true;
+      },
+    });
+
+    assert.deepEqual(newItems, [["a", "b"]]);
+    assert.equal(all.stoppedEarly, true);
+  });
+
   it("stops at maxPages and reports the listing incomplete", async () => {
     const endless = async (pageNum: number) => page([`${pageNum}a`, `${pageNum}b`], true);
 

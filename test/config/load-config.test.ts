@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { describe, test } from "node:test";
-import type { Config } from "../../src/config/config.ts";
+import type { Config, ProjectConfig } from "../../src/config/config.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
 import { loadConfig, resolveConfigPath } from "../../src/config/load-config.ts";
 
@@ -29,6 +29,15 @@ describe("loadConfig", () => {
       atlas: {
         baseUrl: "https://cloud.mongodb.com",
         apiVersion: "2024-11-13",
+        apiVersions: {
+          restoreJobs: "2024-11-13",
+          flexClusters: "2024-11-13",
+          groups: "2023-01-01",
+        },
+        rateLimit: { capacity: 1200, refillPerMinute: 500, minRemaining: 100 },
+        retry: { attempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000 },
+        fullReadEvery: 12,
+        discoveryCacheTtlMs: 900_000,
         pageSize: 500,
         requestTimeoutMs: 30_000,
         credentials: { kind: "none" },
@@ -36,11 +45,33 @@ describe("loadConfig", () => {
       slack: {
         enabled: true,
         channel: "#atlas-restores",
+        operatorChannel: "#atlas-restores",
+        routes: [],
+        mentions: [],
+        runbookUrl: undefined,
+        atlasUiBaseUrl: "https://cloud.mongodb.com",
         token: undefined,
         apiUrl: "https://slack.com/api/",
         requestTimeoutMs: 10_000,
       },
-      alerts: { lookbackMs: 3_600_000, deliveryTimeoutMs: 86_400_000 },
+      alerts: {
+        kinds: {
+          failed: true,
+          expired: true,
+          expiring: true,
+          stuck: true,
+          "unknown-status": true,
+          recovered: true,
+        },
+        expiringLeadTimeMs: 3_600_000,
+        stuckAfterMs: 3_600_000,
+        digestThreshold: 10,
+        operatorFailureThreshold: 3,
+        operatorRepeatIntervalMs: 14_400_000,
+        silences: [],
+        lookbackMs: 3_600_000,
+        deliveryTimeoutMs: 86_400_000,
+      },
       redis: { url: "redis://127.0.0.1:6379", keyPrefix: "flexwatch" },
       queue: { pollConcurrency: 4, alertConcurrency: 1, pollAttempts: 3 },
       metrics: { port: 9464, host: "0.0.0.0" },
@@ -57,12 +88,68 @@ describe("loadConfig", () => {
       { id: "6512a0c1e4b0a1b2c3d4e5f7", clusters: ["events-flex"] },
     ]);
     assert.deepStrictEqual(config.schedule, { cron: "0 */10 * * * *", timezone: "Europe/Berlin" });
-    assert.equal(config.atlas.apiVersion, "2025-03-12");
-    assert.equal(config.atlas.pageSize, 100);
-    assert.equal(config.atlas.requestTimeoutMs, 45_000);
-    assert.equal(config.slack.channel, "C0123456789");
-    assert.equal(config.slack.requestTimeoutMs, 1500);
+    assert.deepStrictEqual(config.atlas, {
+      baseUrl: "https://cloud.mongodb.com",
+      apiVersion: "2025-03-12",
+      apiVersions: { restoreJobs: "2025-03-12", flexClusters: "2025-01-01", groups: "2025-02-02" },
+      rateLimit: { capacity: 600, refillPerMinute: 250, minRemaining: 50 },
+      retry: { attempts: 6, baseDelayMs: 500, maxDelayMs: 120_000 },
+      fullReadEvery: 6,
+      discoveryCacheTtlMs: 3_600_000,
+      pageSize: 100,
+      requestTimeoutMs: 45_000,
+      credentials: { kind: "none" },
+    });
+    assert.deepStrictEqual(config.slack, {
+      enabled: true,
+      channel: "C0123456789",
+      operatorChannel: "#flexwatch-ops",
+      routes: [
+        {
+          projects: ["6512a0c1e4b0a1b2c3d4e5f7"],
+          clusters: ["events-*", "search-??"],
+          kinds: ["failed", "expired"],
+          channel: "#events-team",
+          mentions: ["S0614TZR7"],
+        },
+        {
+          projects: undefined,
+          clusters: undefined,
+          kinds: ["stuck"],
+          channel: "G0123456789",
+          mentions: [],
+        },
+      ],
+      mentions: ["U024BE7LH", "W0123ABCD"],
+      runbookUrl: "https://wiki.example.com/runbooks/atlas-restore#flex",
+      atlasUiBaseUrl: "https://cloud.mongodbgov.com",
+      token: undefined,
+      apiUrl: "https://slack.com/api/",
+      requestTimeoutMs: 1500,
+    });
     assert.deepStrictEqual(config.alerts, {
+      kinds: {
+        failed: true,
+        expired: true,
+        expiring: false,
+        stuck: true,
+        "unknown-status": true,
+        recovered: false,
+      },
+      expiringLeadTimeMs: 7_200_000,
+      stuckAfterMs: 5_400_000,
+      digestThreshold: 25,
+      operatorFailureThreshold: 5,
+      operatorRepeatIntervalMs: 43_200_000,
+      silences: [
+        {
+          projects: undefined,
+          clusters: ["orders-flex"],
+          kinds: ["expired"],
+          until: "2025-07-01T18:00:00.000Z",
+          reason: "planned restore drill",
+        },
+      ],
       lookbackMs: 172_800_000,
       deliveryTimeoutMs: 5_400_000,
     });
@@ -110,13 +197,17 @@ describe("loadConfig", () => {
     assert.equal(config.slack.enabled, false);
     assert.equal(config.slack.channel, "");
     assert.equal(config.slack.token, undefined);
-    assert.equal(config.projects[0]?.clusters, "*");
+    assert.notEqual(config.projects, "*");
+    assert.equal((config.projects as ProjectConfig[])[0]?.clusters, "*");
   });
 
   test("shared alias is accepted", async () => {
     const config = await loadConfig({ path: fixture("shared-alias.yaml"), env: {} });
 
-    assert.deepStrictEqual(config.projects[1]?.clusters, ["orders-flex", "search-flex"]);
+    assert.deepStrictEqual((config.projects as ProjectConfig[])[1]?.clusters, [
+      "orders-flex",
+      "search-flex",
+    ]);
   });
 
   test("config is deeply frozen", async () => {
@@ -124,8 +215,8 @@ describe("loadConfig", () => {
 
     assert.ok(Object.isFrozen(config));
     assert.ok(Object.isFrozen(config.projects));
-    assert.ok(Object.isFrozen(config.projects[0]));
-    assert.ok(Object.isFrozen(config.projects[0]?.clusters));
+    assert.ok(Object.isFrozen((config.projects as ProjectConfig[])[0]));
+    assert.ok(Object.isFrozen((config.projects as ProjectConfig[])[0]?.clusters));
     assert.ok(Object.isFrozen(config.atlas.credentials));
     assert.throws(() => {
       (config.queue as { pollConcurrency: number }).pollConcurrency = 99;

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { InvalidDurationError, parseDuration } from "../../src/config/parse-duration.ts";
+import {
+  formatDurationMs,
+  InvalidDurationError,
+  parseDuration,
+} from "../../src/config/parse-duration.ts";
 
 describe("parseDuration", () => {
   const VALID: [string, number][] = [
@@ -55,4 +59,20 @@ describe("parseDuration", () => {
         'invalid duration "0s": must be greater than zero; write a whole number followed by ms, s, m, h or d, e.g. "500ms", "90s", "15m", "1h", "2d"',
     });
   });
+});
+
+describe("formatDurationMs", () => {
+  const CASES: [number, string][] = [
+    [120_000, "2m"],
+    [1500, "1500ms"],
+    [90_000, "90s"],
+    [3_600_000, "1h"],
+    [172_800_000, "2d"],
+  ];
+  for (const [ms, text] of CASES) {
+    test(`${ms} ms is "${text}"`, () => {
+      assert.equal(formatDurationMs(ms), text);
+      assert.equal(parseDuration(text), ms);
+    });
+  }
 });

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { describe, test } from "node:test";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { redactConfig } from "../../src/config/redact-config.ts";
+import { makeTestConfig } from "../support/test-config.ts";
 
 const fixtures = resolve(import.meta.dirname, "../fixtures/config");
 
@@ -81,5 +82,45 @@ describe("redactConfig", () => {
     assert.deepStrictEqual(redacted.projects, config.projects);
     assert.deepStrictEqual(redacted.queue, config.queue);
     assert.equal(redacted.redis.url, "redis://127.0.0.1:6379");
+  });
+
+  test("new settings are kept and secrets still redacted", async () => {
+    const config = await loadConfig({
+      path: join(fixtures, "full.yaml"),
+      env: {
+        MONGODB_ATLAS_CLIENT_ID: "mdb_sa_id_visible",
+        MONGODB_ATLAS_CLIENT_SECRET: SECRETS.clientSecret,
+        SLACK_BOT_TOKEN: SECRETS.slackToken,
+        REDIS_URL: `redis://:${SECRETS.redisPassword}@127.0.0.1:6379`,
+      },
+    });
+    const redacted = redactConfig(config) as typeof config;
+    const printed = JSON.stringify(redacted);
+
+    for (const secret of Object.values(SECRETS)) assert.doesNotMatch(printed, new RegExp(secret));
+    assert.deepStrictEqual(redacted.slack.routes, config.slack.routes);
+    assert.deepStrictEqual(redacted.alerts.silences, config.alerts.silences);
+    assert.deepStrictEqual(redacted.alerts.kinds, config.alerts.kinds);
+    assert.deepStrictEqual(redacted.atlas.rateLimit, config.atlas.rateLimit);
+    assert.equal(redacted.slack.runbookUrl, config.slack.runbookUrl);
+    assert.equal(redacted.slack.operatorChannel, "#flexwatch-ops");
+  });
+
+  test("all projects are printed as a star", () => {
+    const config = makeTestConfig({ projects: "*" });
+    const redacted = redactConfig(config) as typeof config;
+
+    assert.equal(redacted.projects, "*");
+    assert.equal(redacted.slack.token, "[redacted]");
+    assert.doesNotMatch(JSON.stringify(redacted), /mdb_sa_sk_simulator|xoxb-test-token/);
+  });
+
+  test("password in a runbook URL is redacted", () => {
+    const config = makeTestConfig({
+      slack: { runbookUrl: "https://ops:hunter2-secret@wiki.example.com/runbook" },
+    });
+    const redacted = redactConfig(config) as typeof config;
+
+    assert.equal(redacted.slack.runbookUrl, "https://ops:[redacted]@wiki.example.com/runbook");
   });
 });

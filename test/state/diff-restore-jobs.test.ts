@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { ALERT_KINDS, type AlertKind } from "../../src/alerts/alert-event.ts";
 import type { RestoreJob } from "../../src/atlas/restore-job.ts";
 import {
   type DiffInput,
@@ -15,10 +16,18 @@ const NOW = new Date("2026-08-10T04:00:00Z");
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const LOOKBACK_MS = HOUR_MS;
+const LEAD_TIME_MS = HOUR_MS;
+const STUCK_AFTER_MS = 2 * HOUR_MS;
+const ALL_KINDS: ReadonlySet<AlertKind> = new Set(ALERT_KINDS);
 
 const IN_WINDOW = new Date(NOW.getTime() - 20 * MINUTE_MS).toISOString();
 const OUT_OF_WINDOW = new Date(NOW.getTime() - 3 * HOUR_MS).toISOString();
 const FUTURE = new Date(NOW.getTime() + 5 * HOUR_MS).toISOString();
+
+/** Returns the ISO-8601 time `minutes` after `NOW` (before it when negative). */
+function atMinutes(minutes: number): string {
+  return new Date(NOW.getTime() + minutes * MINUTE_MS).toISOString();
+}
 
 /** Reads the `results` of a recorded-style Atlas page, unparsed (links and snapshotUrl kept). */
 function loadFixtureJobs(name: string): RestoreJob[] {
@@ -44,6 +53,9 @@ function diff(input: Partial<DiffInput>): DiffResult {
     complete: true,
     now: NOW,
     lookbackMs: LOOKBACK_MS,
+    expiringLeadTimeMs: LEAD_TIME_MS,
+    stuckAfterMs: STUCK_AFTER_MS,
+    enabledKinds: ALL_KINDS,
     ...input,
   });
 }
@@ -232,10 +244,11 @@ describe("diffRestoreJobs", () => {
       assert.deepEqual(result.transitions, []);
     });
 
-    it("stays silent before the expiration date", () => {
+    it("does not expire at the expiration date", () => {
       const result = diff({ jobs: [job(1, "PENDING", { expirationDate: NOW.toISOString() })] });
 
-      assert.deepEqual(result.alerts, []);
+      // The job is within the lead time, so only the `expiring` warning fires.
+      assert.deepEqual(alertKeys(result), ["01:expiring"]);
       assert.equal(result.jobs[fixtureId(1)]?.expired, undefined);
     });
 
@@ -354,5 +367,268 @@ describe("diffRestoreJobs", () => {
         assert.deepEqual(alertKeys(afterBaseline), ["01:failed"]);
       });
     }
+  });
+
+  describe("on expiring", () => {
+    const cases: [string, number, string[]][] = [
+      ["outside the lead time", 61, []],
+      ["at the lead time", 60, ["01:expiring"]],
+      ["inside the lead time", 1, ["01:expiring"]],
+      ["past the expiration date", -1, ["01:expired"]],
+    ];
+    for (const [name, minutesLeft, expected] of cases) {
+      it(`alerts as expected ${name}`, () => {
+        const saved = { [fixtureId(1)]: { status: "RUNNING" } };
+        const fresh = job(1, "RUNNING", { expirationDate: atMinutes(minutesLeft) });
+
+        const result = diff({ saved, jobs: [fresh] });
+
+        assert.deepEqual(alertKeys(result), expected);
+      });
+    }
+
+    it("warns once per job", () => {
+      const fresh = job(1, "RUNNING", { expirationDate: atMinutes(30) });
+      const first = diff({ jobs: [fresh] });
+      const second = diff({ saved: first.jobs, jobs: [fresh] });
+
+      assert.deepEqual(alertKeys(first), ["01:expiring"]);
+      assert.equal(first.jobs[fixtureId(1)]?.expiringReported, true);
+      assert.deepEqual(second.alerts, []);
+    });
+
+    it("still alerts expired after expiring", () => {
+      const fresh = job(1, "QUEUED", { expirationDate: atMinutes(30) });
+      const first = diff({ jobs: [fresh] });
+      const later = new Date(NOW.getTime() + HOUR_MS);
+      const second = diff({ saved: first.jobs, jobs: [fresh], now: later });
+
+      assert.deepEqual(alertKeys(first), ["01:expiring"]);
+      assert.deepEqual(alertKeys(second), ["01:expired"]);
+      assert.equal(second.jobs[fixtureId(1)]?.expiringReported, true);
+    });
+
+    it("ignores finished jobs", () => {
+      const result = diff({ jobs: [job(1, "COMPLETED", { expirationDate: atMinutes(30) })] });
+
+      assert.deepEqual(result.alerts, []);
+    });
+
+    it("alerts on the baseline", () => {
+      const result = diff({
+        saved: null,
+        jobs: [job(1, "PENDING", { expirationDate: atMinutes(5) })],
+      });
+
+      assert.deepEqual(alertKeys(result), ["01:expiring"]);
+    });
+  });
+
+  describe("on stuck", () => {
+    const cases: [string, number, string[]][] = [
+      ["before the threshold", -119, []],
+      ["at the threshold", -120, ["01:stuck"]],
+      ["past the threshold", -300, ["01:stuck"]],
+    ];
+    for (const [name, scheduledMinutes, expected] of cases) {
+      it(`alerts as expected ${name}`, () => {
+        const saved = { [fixtureId(1)]: { status: "RUNNING" } };
+        const fresh = job(1, "RUNNING", {
+          restoreScheduledDate: atMinutes(scheduledMinutes),
+          expirationDate: FUTURE,
+        });
+
+        const result = diff({ saved, jobs: [fresh] });
+
+        assert.deepEqual(alertKeys(result), expected);
+      });
+    }
+
+    it("warns once per job", () => {
+      const fresh = job(1, "PENDING", { restoreScheduledDate: OUT_OF_WINDOW });
+      const first = diff({ jobs: [fresh] });
+      const second = diff({ saved: first.jobs, jobs: [fresh] });
+
+      assert.deepEqual(alertKeys(first), ["01:stuck"]);
+      assert.equal(first.jobs[fixtureId(1)]?.stuckReported, true);
+      assert.deepEqual(second.alerts, []);
+    });
+
+    it("still alerts failed after stuck", () => {
+      const stuck = diff({ jobs: [job(1, "RUNNING", { restoreScheduledDate: OUT_OF_WINDOW })] });
+      const failed = job(1, "FAILED", { restoreScheduledDate: OUT_OF_WINDOW });
+      const result = diff({ saved: stuck.jobs, jobs: [failed] });
+
+      assert.deepEqual(alertKeys(stuck), ["01:stuck"]);
+      assert.deepEqual(alertKeys(result), ["01:failed"]);
+    });
+
+    it("ignores jobs without a scheduled date", () => {
+      const result = diff({ jobs: [job(1, "RUNNING", { restoreScheduledDate: "not a date" })] });
+
+      assert.deepEqual(result.alerts, []);
+      assert.equal(result.jobs[fixtureId(1)]?.stuckReported, undefined);
+    });
+
+    it("ignores finished jobs", () => {
+      const result = diff({ jobs: [job(1, "FAILED", { restoreScheduledDate: OUT_OF_WINDOW })] });
+
+      assert.deepEqual(alertKeys(result), ["01:failed"]);
+      assert.equal(result.jobs[fixtureId(1)]?.stuckReported, undefined);
+    });
+
+    it("alerts on the baseline", () => {
+      const result = diff({
+        saved: null,
+        jobs: [job(1, "RUNNING", { restoreScheduledDate: OUT_OF_WINDOW, expirationDate: FUTURE })],
+      });
+
+      assert.deepEqual(alertKeys(result), ["01:stuck"]);
+    });
+
+    it("stays silent on a job already expired", () => {
+      const fresh = job(1, "PENDING", {
+        restoreScheduledDate: atMinutes(-8 * 60),
+        expirationDate: atMinutes(-2 * 60),
+      });
+      const baseline = diff({ saved: null, jobs: [fresh] });
+      const afterBaseline = diff({ jobs: [fresh] });
+
+      assert.deepEqual(baseline.alerts, []);
+      assert.equal(baseline.jobs[fixtureId(1)]?.stuckReported, true);
+      assert.deepEqual(alertKeys(afterBaseline), ["01:expired"]);
+    });
+  });
+
+  describe("on recovery", () => {
+    const stuckFields = { restoreScheduledDate: OUT_OF_WINDOW, expirationDate: FUTURE };
+
+    it("alerts when a stuck job completes", () => {
+      const stuck = diff({ jobs: [job(1, "RUNNING", stuckFields)] });
+      const completed = job(1, "COMPLETED", {
+        ...stuckFields,
+        restoreFinishedDate: NOW.toISOString(),
+      });
+      const first = diff({ saved: stuck.jobs, jobs: [completed] });
+      const second = diff({ saved: first.jobs, jobs: [completed] });
+
+      assert.deepEqual(alertKeys(stuck), ["01:stuck"]);
+      assert.deepEqual(alertKeys(first), ["01:recovered"]);
+      assert.equal(first.alerts[0]?.previousStatus, "RUNNING");
+      assert.deepEqual(second.alerts, []);
+    });
+
+    it("alerts when an expiring job completes", () => {
+      const expiring = diff({ jobs: [job(1, "RUNNING", { expirationDate: atMinutes(10) })] });
+      const result = diff({ saved: expiring.jobs, jobs: [job(1, "COMPLETED")] });
+
+      assert.deepEqual(alertKeys(result), ["01:recovered"]);
+    });
+
+    it("alerts when a job of unknown status completes", () => {
+      const unknown = diff({ jobs: [job(1, "CLOSED")] });
+      const result = diff({ saved: unknown.jobs, jobs: [job(1, "COMPLETED")] });
+
+      assert.deepEqual(alertKeys(result), ["01:recovered"]);
+    });
+
+    it("stays silent without an earlier warning", () => {
+      const saved = { [fixtureId(1)]: { status: "RUNNING" } };
+
+      const result = diff({ saved, jobs: [job(1, "COMPLETED")] });
+
+      assert.deepEqual(result.alerts, []);
+    });
+
+    it("stays silent when a warned job fails", () => {
+      const stuck = diff({ jobs: [job(1, "RUNNING", stuckFields)] });
+      const result = diff({ saved: stuck.jobs, jobs: [job(1, "FAILED", stuckFields)] });
+
+      assert.deepEqual(alertKeys(result), ["01:failed"]);
+    });
+
+    it("stays silent for a job first seen completed", () => {
+      const result = diff({ saved: null, jobs: [job(1, "COMPLETED", stuckFields)] });
+
+      assert.deepEqual(result.alerts, []);
+    });
+  });
+
+  describe("when a kind is disabled", () => {
+    function allBut(...kinds: AlertKind[]): ReadonlySet<AlertKind> {
+      return new Set(ALERT_KINDS.filter((kind) => !kinds.includes(kind)));
+    }
+
+    it("marks a stuck job without alerting", () => {
+      const fresh = job(1, "RUNNING", { restoreScheduledDate: OUT_OF_WINDOW });
+      const disabled = diff({ jobs: [fresh], enabledKinds: allBut("stuck") });
+      const enabled = diff({ saved: disabled.jobs, jobs: [fresh] });
+
+      assert.deepEqual(disabled.alerts, []);
+      assert.equal(disabled.jobs[fixtureId(1)]?.stuckReported, true);
+      assert.deepEqual(enabled.alerts, []);
+    });
+
+    it("marks an expiring job without alerting", () => {
+      const fresh = job(1, "RUNNING", { expirationDate: atMinutes(10) });
+      const disabled = diff({ jobs: [fresh], enabledKinds: allBut("expiring") });
+      const enabled = diff({ saved: disabled.jobs, jobs: [fresh] });
+
+      assert.deepEqual(disabled.alerts, []);
+      assert.equal(disabled.jobs[fixtureId(1)]?.expiringReported, true);
+      assert.deepEqual(enabled.alerts, []);
+    });
+
+    it("marks an expired job without alerting", () => {
+      const fresh = job(1, "RUNNING", { expirationDate: atMinutes(-10) });
+      const disabled = diff({ jobs: [fresh], enabledKinds: allBut("expired") });
+      const enabled = diff({ saved: disabled.jobs, jobs: [fresh] });
+
+      assert.deepEqual(disabled.alerts, []);
+      assert.equal(disabled.jobs[fixtureId(1)]?.expired, true);
+      assert.deepEqual(enabled.alerts, []);
+    });
+
+    it("still counts an unknown status", () => {
+      const result = diff({ jobs: [job(1, "CLOSED")], enabledKinds: allBut("unknown-status") });
+
+      assert.deepEqual(result.alerts, []);
+      assert.deepEqual(result.unknownStatuses, [{ restoreJobId: fixtureId(1), status: "CLOSED" }]);
+      assert.equal(result.jobs[fixtureId(1)]?.unknownReported, true);
+    });
+
+    it("skips failed alerts", () => {
+      const saved = { [fixtureId(1)]: { status: "RUNNING" } };
+
+      const result = diff({ saved, jobs: [job(1, "FAILED")], enabledKinds: allBut("failed") });
+
+      assert.deepEqual(result.alerts, []);
+      assert.equal(result.jobs[fixtureId(1)]?.status, "FAILED");
+    });
+
+    it("raises no recovery after a silent warning", () => {
+      const fresh = job(1, "RUNNING", { restoreScheduledDate: OUT_OF_WINDOW });
+      const stuck = diff({ jobs: [fresh], enabledKinds: allBut("stuck") });
+      const result = diff({ saved: stuck.jobs, jobs: [job(1, "COMPLETED")] });
+
+      assert.equal(stuck.jobs[fixtureId(1)]?.warned, undefined);
+      assert.deepEqual(result.alerts, []);
+    });
+
+    it("marks a recovery without alerting", () => {
+      const fresh = job(1, "RUNNING", { restoreScheduledDate: OUT_OF_WINDOW });
+      const stuck = diff({ jobs: [fresh] });
+      const completed = job(1, "COMPLETED");
+      const disabled = diff({
+        saved: stuck.jobs,
+        jobs: [completed],
+        enabledKinds: allBut("recovered"),
+      });
+      const enabled = diff({ saved: disabled.jobs, jobs: [completed] });
+
+      assert.deepEqual(disabled.alerts, []);
+      assert.equal(disabled.jobs[fixtureId(1)]?.recoveredReported, true);
+      assert.deepEqual(enabled.alerts, []);
+    });
   });
 });
