@@ -8,7 +8,7 @@ import { deferOnRateLimit } from "./defer-on-rate-limit.ts";
 import type { DeliveryContext } from "./delivery-context.ts";
 import { findEarlierAlert } from "./delivery-order.ts";
 import type { MessageLinkOptions } from "./message-links.ts";
-import { postOnce } from "./post-once.ts";
+import { type PostOnceResult, postOnce } from "./post-once.ts";
 import { type AlertRoute, type RoutingConfig, routeAlert } from "./route-alert.ts";
 import type { SentRecord } from "./sent-record.ts";
 import { findActiveSilence } from "./silence-match.ts";
@@ -41,11 +41,11 @@ const CLAIM_WAIT_MS = 1000;
 type ClusterId = { projectId: string; cluster: string };
 
 /**
- * Delivers one restore alert at most once: checks its record, silences, the order of its
- * restore job's alerts, the digest of its sweep and the channel's rate limit, then posts it
- * under the restore job's lock as a top-level message, or as a thread reply that also updates
- * the top-level message to the job's latest state. Returns `wait` when the alert job should be
- * delayed and tried again.
+ * Delivers one restore alert at most once. It checks the alert's record, the silences, the
+ * order of its restore job's alerts, the digest of its sweep and the channel's rate limit.
+ * Then, under the restore job's lock, it posts a top-level message, or a thread reply that
+ * also updates the top-level message to the job's latest state. Returns `wait` when the alert
+ * job should be delayed and tried again.
  * @throws SlackDeliveryError when Slack fails; the alert job's backoff decides the retry.
  */
 export class AlertDelivery {
@@ -108,24 +108,7 @@ export class AlertDelivery {
 
     const thread = await context.threads.getThread(ref, event.job.id);
     const nowMs = context.now();
-    const message =
-      thread === null
-        ? buildAlertMessage(event, { ...this.#options.links, mentions: route.mentions, nowMs })
-        : buildThreadReply(event, { mentions: route.mentions, nowMs });
-    const posted = await postOnce({
-      sender: context.sender,
-      directory: context.directory,
-      intents: {
-        get: () => context.threads.getIntent(ref, alertId),
-        put: (intent) => context.threads.putIntent(ref, alertId, intent),
-      },
-      message: {
-        channel: thread?.channel ?? route.channel,
-        threadTs: thread?.ts,
-        ...message,
-        alertId,
-      },
-    });
+    const posted = await this.#postOnce(event, route, thread, nowMs);
 
     const delivery = posted.threadTs === undefined ? "message" : "reply";
     const record: SentRecord = {
@@ -145,6 +128,37 @@ export class AlertDelivery {
 
     const outcome = posted.found ? "duplicate" : "sent";
     return done({ outcome, delivery, channel: posted.channel, ts: posted.ts });
+  }
+
+  /** Posts the alert as the job's top-level message, or as a reply when it has a thread. */
+  #postOnce(
+    event: AlertEvent,
+    route: AlertRoute,
+    thread: AlertThread | null,
+    nowMs: number,
+  ): Promise<PostOnceResult> {
+    const { context, links } = this.#options;
+    const ref = { projectId: event.projectId, cluster: event.cluster };
+    const alertId = alertJobId(event);
+    const message =
+      thread === null
+        ? buildAlertMessage(event, { ...links, mentions: route.mentions, nowMs })
+        : buildThreadReply(event, { mentions: route.mentions, nowMs });
+
+    return postOnce({
+      sender: context.sender,
+      directory: context.directory,
+      intents: {
+        get: () => context.threads.getIntent(ref, alertId),
+        put: (intent) => context.threads.putIntent(ref, alertId, intent),
+      },
+      message: {
+        channel: thread?.channel ?? route.channel,
+        threadTs: thread?.ts,
+        ...message,
+        alertId,
+      },
+    });
   }
 
   /**

@@ -24,15 +24,15 @@ export interface AlertDigestOptions {
   windowMs: number;
 }
 
-/** Wait while another worker holds a digest's claim. */
+/** Wait while another worker has a digest's claim. */
 const CLAIM_WAIT_MS = 1000;
 
 /**
  * Collapses the alerts of one sweep for one channel into one digest message when there are
- * more than `threshold` of them. Polls register each alert when they queue it; the first alert
- * job that finds more than `threshold` registered claims the digest, posts it listing every
- * registered alert not delivered yet, and records each of them as delivered by the digest.
- * The other jobs of the sweep then find their record and finish as duplicates.
+ * more than `threshold` of them. Polls register each alert when they queue it. The first alert
+ * job that finds more than `threshold` registered claims the digest and posts it, listing every
+ * registered alert not delivered yet. It records each listed alert as delivered by the digest,
+ * so the other jobs of the sweep find their record and finish as duplicates.
  */
 export class AlertDigest {
   readonly #options: AlertDigestOptions;

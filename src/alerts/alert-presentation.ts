@@ -3,7 +3,7 @@ import { formatRelativeTime } from "./relative-time.ts";
 import { apiValue } from "./slack-blocks.ts";
 import { formatUtc } from "./slack-text.ts";
 
-/** How one alert kind looks in Slack: its emoji and the state it names. */
+/** Look of one alert kind in Slack: its emoji and the state it names. */
 export interface KindPresentation {
   /** Slack emoji code shown first in headers and thread replies. */
   emoji: string;

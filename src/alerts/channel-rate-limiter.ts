@@ -9,10 +9,11 @@ export interface ChannelRateLimiterOptions {
 }
 
 /**
- * Slack allows about one message per second per channel. Its rate-limit documentation allows
- * short bursts over that, so a post up to this early on its reserved slot still goes.
+ * Slack's rate-limit documentation (api.slack.com/docs/rate-limits) allows `chat.postMessage`
+ * about one message per second per channel, with short bursts over that.
  */
 const DEFAULT_INTERVAL_MS = 1000;
+/** A post this early on its reserved slot still goes, because a delayed job may wake early. */
 const EARLY_TOLERANCE_MS = 50;
 /** How long a channel's keys outlive its last reserved slot. */
 const KEEP_MS = 3_600_000;
@@ -30,14 +31,14 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local interval, holder = tonumber(ARGV[1]), ARGV[2]
 local earlyMs, keepMs = tonumber(ARGV[3]), tonumber(ARGV[4])
 
-local held = redis.call('HGET', KEYS[2], holder)
-if held then
-  held = tonumber(held)
-  if held <= now + earlyMs then
+local reservedSlot = redis.call('HGET', KEYS[2], holder)
+if reservedSlot then
+  reservedSlot = tonumber(reservedSlot)
+  if reservedSlot <= now + earlyMs then
     redis.call('HDEL', KEYS[2], holder)
     return 0
   end
-  return held - now
+  return reservedSlot - now
 end
 
 local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -73,9 +74,9 @@ interface LimiterCommands {
 
 /**
  * Spaces posts to each Slack channel `intervalMs` apart across every replica. A caller that
- * cannot post now gets a slot of its own reserved and the wait until it, so an alert job can be
- * delayed to exactly that time instead of sleeping or polling; many waiting jobs then post one
- * after another without retrying against each other.
+ * cannot post now gets a slot reserved for it and the wait until that slot. An alert job is
+ * then delayed to exactly that time instead of sleeping or polling, so many waiting jobs post
+ * one after another without retrying against each other.
  */
 export class ChannelRateLimiter {
   readonly #commands: LimiterCommands;
@@ -106,7 +107,7 @@ export class ChannelRateLimiter {
     );
   }
 
-  /** Keeps every post to `channel` at least `delayMs` away, after Slack answered 429. */
+  /** Keeps every post to `channel` at least `delayMs` away, after Slack returned 429. */
   async deferChannel(channel: string, delayMs: number): Promise<void> {
     await this.#commands.flexwatchDeferChannel(
       this.#keys(channel).next,
@@ -116,7 +117,7 @@ export class ChannelRateLimiter {
   }
 
   #keys(channel: string) {
-    // Channel names may hold characters that are awkward in keys; ids and names stay readable.
+    // Percent-encoding keeps ids and plain names readable in keys and any other name safe.
     const name = channel
       .replace(/^#/, "")
       .replace(/[^A-Za-z0-9_.-]/g, (c) => `%${c.charCodeAt(0)}`);

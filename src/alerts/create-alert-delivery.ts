@@ -35,8 +35,7 @@ export interface AlertDeliveryTuning {
 /** The alert delivery of one process, and the digest polls register alerts with. */
 export interface AlertDeliveryParts {
   delivery: AlertDelivery;
-  /** Undefined when `alerts.digestThreshold` is 0, which turns digests off. */
-  digest: AlertDigest | undefined;
+  digest: AlertDigest;
 }
 
 const DEFAULT_DIGEST_WINDOW_MS = 5000;
@@ -69,17 +68,14 @@ export function createAlertDelivery(options: {
     now: Date.now,
   };
   const routing = config.slack;
-  const digest =
-    config.alerts.digestThreshold > 0
-      ? new AlertDigest({
-          context,
-          store: new DigestStore(redis, keyPrefix),
-          routing,
-          silences: config.alerts.silences,
-          threshold: config.alerts.digestThreshold,
-          windowMs: tuning.digestWindowMs ?? DEFAULT_DIGEST_WINDOW_MS,
-        })
-      : undefined;
+  const digest = new AlertDigest({
+    context,
+    store: new DigestStore(redis, keyPrefix),
+    routing,
+    silences: config.alerts.silences,
+    threshold: config.alerts.digestThreshold,
+    windowMs: tuning.digestWindowMs ?? DEFAULT_DIGEST_WINDOW_MS,
+  });
   const delivery = new AlertDelivery({
     context,
     queue: options.queue,

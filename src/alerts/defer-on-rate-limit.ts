@@ -2,7 +2,7 @@ import type { DeliveryContext } from "./delivery-context.ts";
 import { SlackDeliveryError } from "./slack-delivery-error.ts";
 
 /**
- * Runs `post`; when Slack answers 429 with `Retry-After`, every post to the channel waits that
+ * Runs `post`. When Slack returns 429 with `Retry-After`, every post to the channel waits that
  * long, not only this alert's retry.
  */
 export async function deferOnRateLimit<T>(

@@ -5,7 +5,7 @@ import type { ChannelRateLimiter } from "./channel-rate-limiter.ts";
 import type { SlackAlertSender } from "./slack-alert-sender.ts";
 import type { SlackChannelDirectory } from "./slack-channel-directory.ts";
 
-/** What delivering restore alerts and digests shares. */
+/** Dependencies that the delivery of restore alerts and of digests share. */
 export interface DeliveryContext {
   sender: Pick<SlackAlertSender, "postMessage" | "updateMessage" | "findAlertMessage">;
   directory: Pick<SlackChannelDirectory, "resolveId" | "cachedId" | "remember">;

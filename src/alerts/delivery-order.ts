@@ -38,7 +38,7 @@ export interface EarlierAlert {
   waitMs: number;
 }
 
-/** What `findEarlierAlert` reads. */
+/** Sources that `findEarlierAlert` reads. */
 export interface DeliveryOrderSources {
   queue: Queue;
   threads: Pick<AlertThreadStore, "getSentMany">;

@@ -18,7 +18,7 @@ export const MAX_DIGEST_LINES = 20;
 const LINES_PER_SECTION = 10;
 const MAX_LINE_CHARS = 280;
 
-/** What a digest message lists. */
+/** Content of a digest message. */
 export interface DigestMessageInput {
   /** The alerts the digest stands for, in any order. */
   events: readonly AlertEvent[];

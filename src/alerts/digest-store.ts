@@ -86,7 +86,7 @@ export class DigestStore {
     await this.#redis.set(key, JSON.stringify(intent), "EX", DIGEST_TTL_SECONDS);
   }
 
-  /** Takes the digest's claim for `ttlMs`; false when another worker holds it. */
+  /** Takes the digest's claim for `ttlMs`. Returns false when another worker has it. */
   async claim(sweepId: string, channel: string, ttlMs: number): Promise<boolean> {
     const key = this.#keys(sweepId, channel).claim;
     return (await this.#redis.set(key, this.#ownerToken, "PX", ttlMs, "NX")) === "OK";

@@ -7,7 +7,7 @@ import { type AlertEvent, alertJobId } from "./alert-event.ts";
  * Queues the alert job of one alert of sweep `sweepId` and returns its job id. With digests on,
  * the alert is registered for its sweep's digest first, and the job waits out the digest
  * window. The job id is fixed per (restore job, kind), so BullMQ ignores a second add while it
- * still holds the job.
+ * still keeps the job.
  */
 export async function enqueueAlert(
   queue: Queue<AlertJobData>,

@@ -1,6 +1,7 @@
 /**
  * Tests `name` against a glob where `*` matches any run of characters (also none) and `?` one
- * character; every other character matches itself, case-sensitively, like Atlas cluster names.
+ * character. Every other character matches itself, case-sensitively, as Atlas cluster names
+ * are case-sensitive.
  */
 export function matchesGlob(name: string, glob: string): boolean {
   const pattern = glob

@@ -9,7 +9,7 @@ const UNSAFE_LINK_CHARACTERS = /[|<>\s]/;
 // Longer URLs are not linked, so the links line always fits in its section.
 const MAX_URL_CHARS = 1000;
 
-/** Where the links of a restore alert point. */
+/** Targets of the links in a restore alert. */
 export interface MessageLinkOptions {
   /** Origin of the Atlas UI. @defaultValue "https://cloud.mongodb.com" */
   atlasUiBaseUrl?: string;

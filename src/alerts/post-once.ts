@@ -8,7 +8,7 @@ export interface IntentAccess {
   put(intent: PostingIntent): Promise<void>;
 }
 
-/** What `postOnce` needs. */
+/** Inputs of `postOnce`. */
 export interface PostOnceRequest {
   sender: Pick<SlackAlertSender, "postMessage" | "findAlertMessage">;
   directory: Pick<SlackChannelDirectory, "resolveId" | "remember">;
@@ -31,11 +31,12 @@ export interface PostOnceResult extends PostedMessage {
 
 /**
  * Posts a message unless an earlier try already did. A posting intent is stored before every
- * post; finding one means the earlier try may have reached Slack without recording the
- * result (a timeout, a 500 after acceptance, a killed process), so the channel or thread is
- * searched for the message's alert id first. Searching needs the channel's id and the bot's
- * history scopes; without them the message is posted again, which is the one way left to
- * post twice.
+ * post. Finding one means that an earlier try may have reached Slack without recording the
+ * result (a timeout, a 500 after acceptance, a killed process). The channel or thread is then
+ * searched for the message's alert id first. The search needs the channel's id and the bot's
+ * history scopes, and it reads only the newest messages. When it cannot find a message that
+ * Slack did accept, the message is posted a second time (docs/alerts.md, "The window that
+ * remains").
  */
 export async function postOnce(request: PostOnceRequest): Promise<PostOnceResult> {
   const { sender, directory, intents, message } = request;

@@ -2,7 +2,7 @@ import type { SlackConfig } from "../config/config.ts";
 import { ALERT_SEVERITY, type AlertEvent } from "./alert-event.ts";
 import { matchesSelector } from "./alert-selector.ts";
 
-/** Where one alert goes and whom it mentions. */
+/** Destination of one alert: its channel and the people it mentions. */
 export interface AlertRoute {
   /** Channel name or id, as configured. */
   channel: string;

@@ -1,6 +1,6 @@
 /**
- * How an alert reached Slack: `message` a top-level message, `reply` a reply in the thread of
- * its restore job, `digest` a line in a digest message, `silenced` not at all, because a
+ * Form in which an alert reached Slack: `message` a top-level message, `reply` a reply in the
+ * thread of its restore job, `digest` a line in a digest message, `silenced` none, because a
  * silence matched it.
  */
 export type DeliveryKind = "message" | "reply" | "digest" | "silenced";

@@ -4,8 +4,8 @@ import { matchesSelector } from "./alert-selector.ts";
 
 /**
  * Returns the first silence in force at `nowMs` that matches the alert, or undefined. A
- * silence is in force until its `until` time; one whose `until` is not a valid date is ignored,
- * because the config check rejects such values before they get here.
+ * silence is in force until its `until` time. One whose `until` is not a valid date is
+ * ignored, because the config check rejects such values before they get here.
  */
 export function findActiveSilence(
   event: Pick<AlertEvent, "projectId" | "cluster" | "kind">,

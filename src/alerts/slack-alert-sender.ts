@@ -35,7 +35,7 @@ export interface PostMessageRequest {
   eventType?: string;
 }
 
-/** Where Slack stored a posted message. */
+/** Location of a posted message. */
 export interface PostedMessage {
   /** Channel id, also when the request named the channel. */
   channel: string;
@@ -43,7 +43,7 @@ export interface PostedMessage {
   ts: string;
 }
 
-/** Where to look for a message marked with an alert id. */
+/** Search request for a message marked with an alert id. */
 export interface FindMessageRequest {
   /** Channel id; `conversations.history` does not take names. */
   channelId: string;

@@ -12,6 +12,11 @@ export interface SlackChannelDirectoryOptions {
 }
 
 const SLACK_CHANNEL_ID_PATTERN = /^[CGD][A-Z0-9]{8,}$/;
+/**
+ * A name missing from the channel list is looked up again after this long at the earliest,
+ * because Slack rate-limits `conversations.list` per method and a workspace may take many pages.
+ */
+const RELIST_AFTER_MS = 15 * 60_000;
 
 /**
  * Resolves configured channel names (`#atlas-restores`) to Slack channel ids, which
@@ -25,6 +30,7 @@ export class SlackChannelDirectory {
   readonly #ids = new Map<string, string>();
   readonly #warned = new Set<string>();
   #listUnavailable = false;
+  #listedAtMs: number | undefined;
 
   constructor(options: SlackChannelDirectoryOptions) {
     this.#options = options;
@@ -63,6 +69,9 @@ export class SlackChannelDirectory {
 
   async #lookUp(name: string): Promise<string | undefined> {
     if (this.#listUnavailable) return undefined;
+    if (this.#listedAtMs !== undefined && Date.now() - this.#listedAtMs < RELIST_AFTER_MS) {
+      return undefined;
+    }
 
     let channels: Awaited<ReturnType<SlackAlertSender["listChannels"]>>;
     try {
@@ -76,10 +85,21 @@ export class SlackChannelDirectory {
       throw err;
     }
 
-    for (const channel of channels) await this.remember(channel.name, channel.id);
+    this.#listedAtMs = Date.now();
+    await this.#rememberAll(channels);
     const id = this.#ids.get(name);
     if (id === undefined) this.#warnOnce(name, { channel: name }, "slack channel name not found");
     return id;
+  }
+
+  async #rememberAll(channels: readonly { id: string; name: string }[]): Promise<void> {
+    if (channels.length === 0) return;
+
+    for (const channel of channels) this.#ids.set(channel.name, channel.id);
+    await this.#options.redis.hset(
+      this.#key(),
+      Object.fromEntries(channels.map((channel) => [channel.name, channel.id])),
+    );
   }
 
   #warnOnce(key: string, fields: object, message: string): void {

@@ -12,7 +12,7 @@ const MAX_HOSTNAME_CHARS = 100;
 /** Message metadata event type of a test alert, distinct from real restore alerts. */
 export const TEST_ALERT_EVENT_TYPE = "flexwatch_test_alert";
 
-/** What a test alert says about where it came from. */
+/** Origin of a test alert, shown in its context line. */
 export interface TestAlertInput {
   /** Host that ran `flexwatch test-alert`. */
   hostname: string;
@@ -21,8 +21,8 @@ export interface TestAlertInput {
 }
 
 /**
- * Builds the message of `flexwatch test-alert`: labelled as a test in its header, its text and
- * its fallback, so nobody mistakes it for a failed restore.
+ * Builds the message of `flexwatch test-alert`. Its header, text and fallback all label it as a
+ * test, so that no reader takes it for a failed restore.
  */
 export function buildTestAlertMessage(input: TestAlertInput): SlackMessage {
   const sentAt = formatUtc(new Date(input.nowMs ?? Date.now()).toISOString());

@@ -28,8 +28,10 @@ describe("ChannelRateLimiter", () => {
     const third = await limiter.acquire("#a", "alert-3");
 
     assert.equal(first, 0);
-    assert.ok(second > 0 && second <= INTERVAL_MS, `second waits ${second}`);
-    assert.ok(third > INTERVAL_MS && third <= 2 * INTERVAL_MS, `third waits ${third}`);
+    assert.ok(second > 0, `second waits ${second}`);
+    assert.ok(second <= INTERVAL_MS, `second waits ${second}`);
+    assert.ok(third > INTERVAL_MS, `third waits ${third}`);
+    assert.ok(third <= 2 * INTERVAL_MS, `third waits ${third}`);
   });
 
   test("holder keeps its slot and gets it after waiting", async () => {
@@ -42,7 +44,8 @@ describe("ChannelRateLimiter", () => {
     const onTime = await limiter.acquire("#b", "alert-2");
     const newcomer = await limiter.acquire("#b", "alert-3");
 
-    assert.ok(early > 0 && early <= waitMs, `early ${early}`);
+    assert.ok(early > 0, `early ${early}`);
+    assert.ok(early <= waitMs, `early ${early}`);
     assert.equal(onTime, 0);
     assert.ok(newcomer > 0, `newcomer ${newcomer}`);
   });
@@ -55,12 +58,12 @@ describe("ChannelRateLimiter", () => {
   });
 
   test("replicas share one schedule", async () => {
-    const one = new ChannelRateLimiter({ redis, keyPrefix, intervalMs: INTERVAL_MS });
+    const first = new ChannelRateLimiter({ redis, keyPrefix, intervalMs: INTERVAL_MS });
     const other = connectTestRedis();
-    const two = new ChannelRateLimiter({ redis: other, keyPrefix, intervalMs: INTERVAL_MS });
+    const second = new ChannelRateLimiter({ redis: other, keyPrefix, intervalMs: INTERVAL_MS });
     try {
-      assert.equal(await one.acquire("#e", "alert-1"), 0);
-      assert.ok((await two.acquire("#e", "alert-2")) > 0);
+      assert.equal(await first.acquire("#e", "alert-1"), 0);
+      assert.ok((await second.acquire("#e", "alert-2")) > 0);
     } finally {
       await other.quit();
     }
@@ -72,6 +75,7 @@ describe("ChannelRateLimiter", () => {
     await limiter.deferChannel("#f", 3000);
     const waitMs = await limiter.acquire("#f", "alert-1");
 
-    assert.ok(waitMs > 2500 && waitMs <= 3000, `waits ${waitMs}`);
+    assert.ok(waitMs > 2500, `waits ${waitMs}`);
+    assert.ok(waitMs <= 3000, `waits ${waitMs}`);
   });
 });

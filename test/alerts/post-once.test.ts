@@ -30,7 +30,7 @@ describe("postOnce", () => {
   let keyPrefix: string;
   let logLines: string[];
 
-  /** A sender and directory as a freshly started process has them. */
+  /** Creates a sender and directory as a freshly started process has them. */
   function process() {
     const logger = pino({ level: "debug" }, { write: (line: string) => logLines.push(line) });
     const sender = new SlackAlertSender({

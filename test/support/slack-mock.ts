@@ -17,11 +17,11 @@ export type { SlackMockMessage } from "./slack-mock-methods.ts";
 export const DEFAULT_SLACK_MOCK_TOKEN = "xoxb-test-token";
 
 /**
- * What the next call of a method does instead of succeeding: an HTTP error status (429 sends
- * `Retry-After`), a Slack error body, a delay before the normal response, or `acceptThenFail`,
- * which performs the call (a posted message is stored) and then responds with 500, drops the
- * connection, or waits `delayMs` before the normal response, the way Slack can accept a message
- * while the client never gets the response.
+ * Fault served on the next call of a method instead of success: an HTTP error status (429 sends
+ * `Retry-After`), a Slack error body, or a delay before the normal response. `acceptThenFail`
+ * performs the call (a posted message is stored) and then responds with 500, drops the
+ * connection, or waits `delayMs` before the normal response. That is how Slack can accept a
+ * message while the client never gets the response.
  */
 export type SlackMockFault =
   | { status: number; retryAfterSeconds?: number }
@@ -51,7 +51,7 @@ export interface SlackMock {
   channelId(name: string): string;
   /** Makes the next `times` calls of `method` fail with `fault`. */
   failNext(method: string, fault: SlackMockFault, times?: number): void;
-  /** Answers every API call with HTTP `status` (Slack is down) until called with null. */
+  /** Fails every API call with HTTP `status` (Slack is down) until called with null. */
   setOutage(status: number | null): void;
   /** Forgets calls, messages and replies, keeping channels, faults and the outage. */
   reset(): void;
