@@ -1,4 +1,5 @@
 import type { AlertEvent } from "../alerts/alert-event.ts";
+import type { AlertDeliveryResult } from "../alerts/alert-outcome.ts";
 
 /** Data of a sweep job. */
 export interface SweepJobData {
@@ -13,7 +14,7 @@ export interface SweepJobData {
 export interface SweepResult {
   pollJobIds: string[];
   clusters: number;
-  /** Projects whose cluster list could not be resolved, with the reason. */
+  /** Projects whose cluster list could not be resolved, with the reason; `projectId` is `"*"` when the project list itself failed. */
   discoveryErrors: { projectId: string; error: string }[];
 }
 
@@ -42,8 +43,4 @@ export interface PollResult {
 export type AlertJobData = AlertEvent;
 
 /** Result of an alert job. */
-export interface AlertResult {
-  outcome: "sent" | "duplicate" | "disabled";
-  channel?: string;
-  ts?: string;
-}
+export type AlertResult = AlertDeliveryResult;

@@ -12,6 +12,7 @@ import {
 } from "../alerts/create-alert-delivery.ts";
 import { OperatorAlertTracker } from "../alerts/operator-alert-tracker.ts";
 import { SlackAlertSender } from "../alerts/slack-alert-sender.ts";
+import { SlackErrorReporter } from "../alerts/slack-error-reporter.ts";
 import { AtlasClient } from "../atlas/atlas-client.ts";
 import { ClusterDropper } from "../atlas/cluster-dropper.ts";
 import { DiscoveryCache } from "../atlas/discovery-cache.ts";
@@ -96,6 +97,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     },
     logger,
   });
+  const slackErrors =
+    sender === null
+      ? undefined
+      : new SlackErrorReporter({
+          redis,
+          keyPrefix,
+          sender,
+          operatorChannel: config.slack.operatorChannel,
+          repeatIntervalMs: config.alerts.operatorRepeatIntervalMs,
+          metrics,
+          logger,
+        });
   const processors = {
     sweep: createSweepProcessor({
       listProjects: () => resolver.listProjects(),
@@ -120,7 +133,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       metrics,
       logger,
     }),
-    alert: createSendAlertProcessor({ delivery: alerts?.delivery ?? null, metrics, logger }),
+    alert: createSendAlertProcessor({
+      delivery: alerts?.delivery ?? null,
+      metrics,
+      logger,
+      onPermanentError: slackErrors ? (report) => slackErrors.report(report) : undefined,
+    }),
     operatorAlert: createSendOperatorAlertProcessor({
       sender,
       store: operatorStore,

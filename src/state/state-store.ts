@@ -227,7 +227,15 @@ export class StateStore {
     const keys = this.#keys(ref);
     // State first: a crash in between leaves a registered cluster without state, which reads
     // as a baseline, rather than state that nothing lists.
-    await this.#redis.del(keys.jobs, keys.meta, keys.counts, keys.outbox, keys.sent);
+    await this.#redis.del(
+      keys.jobs,
+      keys.meta,
+      keys.counts,
+      keys.outbox,
+      keys.sent,
+      keys.threads,
+      keys.posting,
+    );
     await this.#redis.srem(this.#registryKey(), clusterKey(ref));
     await this.pollFailures.reset(ref);
   }
