@@ -261,7 +261,10 @@ describe("when Slack rejects the channel", () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
-    assert.equal(postCalls().length, 1);
+    const postsToChannel = postCalls().filter((call) => call.body.channel === "C0000000000");
+    assert.equal(postsToChannel.length, 1);
+    const operatorPosts = postCalls().filter((call) => call.body.channel === "#atlas-restores");
+    assert.equal(operatorPosts.length, 1, "the operator channel did not hear of the error");
     const job = await Job.fromId(flexwatch.pipeline.queues.alert, id);
     assert.equal(await job?.getState(), "delayed");
     assert.ok((job?.delay ?? 0) >= 15 * 60_000, `retried after ${job?.delay} ms`);
