@@ -23,14 +23,21 @@ const REDACTED_PATHS = [
   "headers.authorization",
 ];
 
-/** Creates the process logger: JSON lines on stdout, secrets redacted. */
-export function createLogger(level = process.env.LOG_LEVEL ?? "info"): Logger {
-  return pino({
+/** Where log lines go: stdout for the worker, stderr for commands whose stdout is their output. */
+export type LogDestination = "stdout" | "stderr";
+
+/** Creates the process logger: JSON lines, secrets redacted. */
+export function createLogger(
+  level = process.env.LOG_LEVEL ?? "info",
+  destination: LogDestination = "stdout",
+): Logger {
+  const options = {
     level,
     base: { service: "flexwatch" },
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination === "stderr" ? pino(options, pino.destination(2)) : pino(options);
 }
 
 export type { Logger };

@@ -1,4 +1,5 @@
 import type { Config } from "../config/config.ts";
+import { createLogger } from "../logger.ts";
 import { SweepWaiter } from "../queue/sweep-waiter.ts";
 import { EXIT_CODES } from "./exit-codes.ts";
 import { formatSummaryTable } from "./once-summary.ts";
@@ -15,7 +16,8 @@ export interface OnceOptions {
  * alerts, and prints a summary. The sweep gets an id of its own, so every `once` polls.
  */
 export async function runOnce(config: Config, options: OnceOptions): Promise<number> {
-  const runtime = await openRuntime(config);
+  // The summary owns stdout, so `once --json | jq` works; log lines go to stderr.
+  const runtime = await openRuntime(config, createLogger(config.logLevel, "stderr"));
   const waiter = new SweepWaiter(runtime.redis, config.redis.keyPrefix, runtime.pipeline.queues);
 
   try {

@@ -53,7 +53,7 @@ function pollRow(
     .map(([status, count]) => `${status}=${count}`)
     .join(" ");
   const alerts = result.alertJobIds.map((id) => alertOutcome(alertsById.get(id)));
-  const alertCell = alerts.length === 0 ? "0" : alerts.join(" ");
+  const alertCell = alerts.length === 0 ? "none" : alerts.join(" ");
   const note = result.dropped
     ? "cluster gone, dropped"
     : result.baseline

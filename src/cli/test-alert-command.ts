@@ -1,10 +1,10 @@
 import { hostname } from "node:os";
-import { pino } from "pino";
 import { SlackAlertSender } from "../alerts/slack-alert-sender.ts";
 import { SlackDeliveryError } from "../alerts/slack-delivery-error.ts";
 import { buildTestAlertMessage, TEST_ALERT_EVENT_TYPE } from "../alerts/test-alert-message.ts";
 import type { Config } from "../config/config.ts";
 import { ConfigError } from "../config/config-error.ts";
+import { createLogger } from "../logger.ts";
 import { Metrics } from "../metrics/metrics.ts";
 import { EXIT_CODES } from "./exit-codes.ts";
 
@@ -26,7 +26,7 @@ export async function runTestAlert(config: Config, options: TestAlertOptions): P
   const token = slackToken(config);
   const channel = testChannel(config, options.channel);
   // Warnings go to stderr, so stdout holds only the result line.
-  const logger = pino({ level: "warn", base: { service: "flexwatch" } }, pino.destination(2));
+  const logger = createLogger("warn", "stderr");
   const sender = new SlackAlertSender({
     token,
     apiUrl: config.slack.apiUrl,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { type IntentAccess, postOnce } from "../../src/alerts/post-once.ts";
@@ -65,6 +65,9 @@ describe("postOnce", () => {
     mock.reset();
     keyPrefix = uniqueKeyPrefix("post-once");
     logLines = [];
+  });
+  afterEach(async () => {
+    await deleteKeysWithPrefix(redis, keyPrefix);
   });
 
   test("first try writes its intent, then posts", async () => {

@@ -55,13 +55,16 @@ describe("flexwatch once", () => {
   });
 
   test("prints JSON with --json", async () => {
-    const result = await runCli(["once", "--json", "--config", fixture.configPath], fixture.env);
+    // Log lines at info must go to stderr, or they would break the JSON on stdout.
+    const env = { ...fixture.env, LOG_LEVEL: "info" };
+    const result = await runCli(["once", "--json", "--config", fixture.configPath], env);
 
     assert.equal(result.code, 0, result.stderr);
     const summary = JSON.parse(result.stdout);
     assert.equal(summary.ok, true);
     assert.equal(summary.polls.length, 3);
     assert.equal(summary.polls[0].result.baseline, false);
+    assert.match(result.stderr, /"msg":"poll finished"/);
   });
 
   test("exits 1 when a named cluster is gone", async () => {
