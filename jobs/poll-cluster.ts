@@ -148,7 +148,7 @@ function recordDiffMetrics(
 }
 
 /**
- * Sorts a failed poll: a discovered cluster that is gone is dropped quietly; other permanent
+ * Sorts a failed poll. A discovered cluster that is gone is dropped quietly. Other permanent
  * Atlas errors fail the job at once (retrying cannot fix them); the rest are retried by BullMQ.
  */
 async function handlePollError(

@@ -16,7 +16,7 @@ export interface LocalRedis {
 }
 
 /**
- * Returns the Redis at `REDIS_URL` when set, else the one answering on 127.0.0.1:6379, else a
+ * Returns the Redis at `REDIS_URL` when set, else the one that responds on 127.0.0.1:6379, else a
  * `redis-server` from the PATH started on a free loopback port for this process's lifetime.
  */
 export async function ensureRedis(env = process.env): Promise<LocalRedis> {
@@ -26,7 +26,7 @@ export async function ensureRedis(env = process.env): Promise<LocalRedis> {
 
   if (spawnSync("redis-server", ["--version"]).error) {
     throw new Error(
-      "no Redis answers on 127.0.0.1:6379 and redis-server is not on the PATH; install it (Debian/Ubuntu: apt-get install redis-server, macOS: brew install redis) or set REDIS_URL",
+      "no Redis responds on 127.0.0.1:6379 and redis-server is not on the PATH; install it (Debian/Ubuntu: apt-get install redis-server, macOS: brew install redis) or set REDIS_URL",
     );
   }
   return startRedisServer();

@@ -23,7 +23,7 @@ const REDACTED_PATHS = [
   "headers.authorization",
 ];
 
-/** Where log lines go: stdout for the worker, stderr for commands whose stdout is their output. */
+/** Stream of the log lines: stdout for the worker, stderr for commands whose stdout is their output. */
 export type LogDestination = "stdout" | "stderr";
 
 /** Creates the process logger: JSON lines, secrets redacted. */

@@ -1,6 +1,6 @@
 import type { AlertResult, PollResult } from "../queue/job-data.ts";
 
-/** What `flexwatch once` prints, as a table or as JSON. */
+/** Summary of one `flexwatch once` run, printed as a table or as JSON. */
 export interface OnceSummary {
   sweepId: string;
   /** False when any poll or project discovery failed; `once` then exits 1. */

@@ -18,7 +18,7 @@ export interface TestAlertOptions {
  * Posts a message labelled as a test through the same Slack sender that restore alerts use,
  * and prints where it went. It needs neither Redis nor Atlas, so it can check the bot token and
  * the channel before the first real alert does. Returns exit code 0 when Slack accepted the
- * message and 1 when it did not; the error says what to fix.
+ * message and 1 when it did not; the error message names what to fix.
  * @throws ConfigError when Slack is turned off, `SLACK_BOT_TOKEN` is not set or `--channel` is
  * empty.
  */

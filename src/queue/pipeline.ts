@@ -29,10 +29,11 @@ import { bullmqPrefix, QUEUE_NAMES } from "./queue-names.ts";
 import { closeQueues, createQueues, type Queues } from "./queues.ts";
 
 /**
- * Slack allows about one message per second per channel. BullMQ's limiter is shared by every
- * worker of the queue, so this holds across replicas.
+ * Slack allows about one message per second per channel. Operator alerts go to one channel,
+ * and BullMQ's limiter is shared by every worker of the queue, so one per second across all
+ * replicas stays within it.
  */
-const ALERT_RATE_LIMIT = { max: 1, duration: 1000 };
+const OPERATOR_ALERT_RATE_LIMIT = { max: 1, duration: 1000 };
 
 /** Everything one flexwatch process uses to run sweeps, polls and alerts. */
 export interface Pipeline {
@@ -218,7 +219,7 @@ function createWorkers(
       connection: redis,
       prefix,
       concurrency: 1,
-      limiter: ALERT_RATE_LIMIT,
+      limiter: OPERATOR_ALERT_RATE_LIMIT,
       settings: {
         backoffStrategy: createAlertBackoff({ deliveryTimeoutMs: config.alerts.deliveryTimeoutMs }),
       },
