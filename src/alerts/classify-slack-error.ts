@@ -23,7 +23,8 @@ const BUG_HINT = "flexwatch built a message Slack does not accept; report it wit
  * rather than dropping it. The alert job's delivery timeout still bounds those retries.
  */
 const PERMANENT_ERRORS: Readonly<Record<string, string>> = {
-  channel_not_found: "check slack.channel: the channel must exist and be visible to the app",
+  channel_not_found:
+    "check the channel (slack.channel, slack.routes[].channel or --channel): it must exist and be visible to the app",
   not_in_channel: "invite the Slack app to the channel",
   is_archived: "unarchive the channel or set another slack.channel",
   restricted_action: "a workspace setting stops the app from posting in this channel",

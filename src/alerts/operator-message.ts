@@ -70,7 +70,8 @@ export function buildOperatorAlertMessage(
   const text =
     `${plainHeadline(entry.reason)}${subjectSuffix(subject)}: ${entry.failures} consecutive` +
     ` failed sweeps since ${formatUtc(entry.since)}, error ${entry.errorCode ?? "unknown"}`;
-  return { text: truncateText(text, MAX_FALLBACK_CHARS), blocks };
+  // Slack parses the fallback text too, so names from Atlas are escaped there as well.
+  return { text: escapeMrkdwn(truncateText(text, MAX_FALLBACK_CHARS)), blocks };
 }
 
 /** Builds the thread reply that reports an operator alert as resolved. */
@@ -81,7 +82,7 @@ export function buildOperatorResolvedMessage(
     `Resolved: ${describeSubject(data.subject)} polled successfully at ${formatUtc(data.resolvedAt)},` +
     ` after ${data.failures} consecutive failed sweeps since ${formatUtc(data.since)}.`;
   return {
-    text: truncateText(text, MAX_FALLBACK_CHARS),
+    text: escapeMrkdwn(truncateText(text, MAX_FALLBACK_CHARS)),
     blocks: [{ type: "section", text: mrkdwn(`:white_check_mark: ${escapeMrkdwn(text)}`) }],
   };
 }

@@ -28,8 +28,8 @@ Options:
   --channel C     test-alert: channel name or id to post to (default: slack.channel)
   -h, --help      show this help
 
-Exit codes: 0 success, 1 a poll failed (once), Slack rejected the test alert (test-alert)
-or start-up failed, 2 invalid config.
+Exit codes: 0 success; 1 a poll failed or an alert was not delivered (once), Slack rejected
+the test alert (test-alert), or start-up failed; 2 invalid config.
 `;
 
 /** Parses the command line, runs the command and returns the process exit code. */

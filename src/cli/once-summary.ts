@@ -3,7 +3,7 @@ import type { AlertResult, PollResult } from "../queue/job-data.ts";
 /** Summary of one `flexwatch once` run, printed as a table or as JSON. */
 export interface OnceSummary {
   sweepId: string;
-  /** False when any poll or project discovery failed; `once` then exits 1. */
+  /** False when a poll or project discovery failed or an alert was not delivered; `once` then exits 1. */
   ok: boolean;
   discoveryErrors: { projectId: string; error: string }[];
   polls: { jobId: string; result?: PollResult; error?: string }[];
@@ -52,21 +52,35 @@ function pollRow(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([status, count]) => `${status}=${count}`)
     .join(" ");
-  const alerts = result.alertJobIds.map((id) => alertOutcome(alertsById.get(id)));
-  const alertCell = alerts.length === 0 ? "none" : alerts.join(" ");
-  const note = result.dropped
-    ? "cluster gone, dropped"
-    : result.baseline
-      ? "baseline recorded"
-      : "";
+  const alerts = result.alertJobIds.map((id) => alertsById.get(id));
+  const notes = [
+    result.dropped ? "cluster gone, dropped" : result.baseline ? "baseline recorded" : "",
+    ...alerts.flatMap((alert) => (alert?.error === undefined ? [] : [`alert: ${alert.error}`])),
+  ].filter((note) => note !== "");
 
-  return [projectId, cluster, statuses || "none", String(result.transitions), alertCell, note];
+  return [
+    projectId,
+    cluster,
+    statuses || "none",
+    String(result.transitions),
+    countAlertOutcomes(alerts),
+    notes.join("; "),
+  ];
 }
 
-function alertOutcome(alert: OnceSummary["alerts"][number] | undefined): string {
-  if (alert === undefined) return "pending";
-  if (alert.error !== undefined) return `error(${alert.error})`;
-  return alert.result?.outcome ?? "pending";
+/** Counts alerts by outcome, e.g. `sent=1 duplicate=24`; undelivered ones are `not-delivered`. */
+function countAlertOutcomes(alerts: (OnceSummary["alerts"][number] | undefined)[]): string {
+  if (alerts.length === 0) return "none";
+
+  const counts = new Map<string, number>();
+  for (const alert of alerts) {
+    const outcome =
+      alert === undefined || alert.error !== undefined
+        ? "not-delivered"
+        : (alert.result?.outcome ?? "pending");
+    counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  }
+  return [...counts].map(([outcome, count]) => `${outcome}=${count}`).join(" ");
 }
 
 /** Reads project id and cluster back from `poll-<projectId>-<cluster>-<sweep>` when a poll failed. */

@@ -6,6 +6,9 @@ import type { AlertResult, PollResult, SweepResult } from "./job-data.ts";
 import { bullmqPrefix, QUEUE_NAMES } from "./queue-names.ts";
 import type { Queues } from "./queues.ts";
 
+/** How often the state of an alert job is read while waiting for it. */
+const ALERT_STATE_CHECK_MS = 250;
+
 interface Waited<T> {
   jobId: string;
   result?: T;
@@ -19,8 +22,14 @@ interface Waited<T> {
 export class SweepWaiter {
   readonly #queues: Queues;
   readonly #events: Record<"sweep" | "poll" | "alert", QueueEvents>;
+  readonly #retryGraceMs: number;
 
-  constructor(connection: Redis, keyPrefix: string, queues: Queues) {
+  /**
+   * @param retryGraceMs - how long an alert may wait for a retry before `sweepAndWait` reports
+   *   it as not delivered. @defaultValue 30000
+   */
+  constructor(connection: Redis, keyPrefix: string, queues: Queues, retryGraceMs = 30_000) {
+    this.#retryGraceMs = retryGraceMs;
     const prefix = bullmqPrefix(keyPrefix);
     this.#queues = queues;
     // waitUntilFinished adds a listener to the queue per job waited for, and a sweep of many
@@ -57,17 +66,44 @@ export class SweepWaiter {
       ),
     );
     const alertIds = polls.flatMap((poll) => poll.result?.alertJobIds ?? []);
-    const alerts = await Promise.all(
-      alertIds.map((id) => this.#waitFor<AlertResult>(this.#queues.alert, "alert", id, deadline)),
-    );
+    const alerts = await Promise.all(alertIds.map((id) => this.#waitForAlert(id, deadline)));
 
     return {
       sweepId,
-      ok: polls.every((poll) => poll.error === undefined) && sweep.discoveryErrors.length === 0,
+      ok:
+        polls.every((poll) => poll.error === undefined) &&
+        sweep.discoveryErrors.length === 0 &&
+        alerts.every((alert) => alert.error === undefined),
       discoveryErrors: sweep.discoveryErrors,
       polls,
       alerts,
     };
+  }
+
+  /**
+   * Waits for an alert job to finish, or to be waiting for a retry for longer than the retry
+   * grace. Alert jobs retry for up to a day (a Slack outage, a rejected channel is retried every
+   * 15 min), and `once` should report that rather than wait for it.
+   */
+  async #waitForAlert(jobId: string, deadline: number): Promise<Waited<AlertResult>> {
+    let retryingSince: number | undefined;
+    while (Date.now() < deadline) {
+      const job = await Job.fromId(this.#queues.alert, jobId);
+      if (job === undefined) return { jobId, error: "job not found in the queue" };
+
+      const state = await job.getState();
+      if (state === "completed") return { jobId, result: job.returnvalue as AlertResult };
+      if (state === "failed") return { jobId, error: job.failedReason };
+      if (state === "delayed" && job.attemptsMade > 0) {
+        retryingSince ??= Date.now();
+        if (Date.now() - retryingSince >= this.#retryGraceMs) {
+          return { jobId, error: `not delivered yet, retried later: ${job.failedReason}` };
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, ALERT_STATE_CHECK_MS));
+    }
+
+    return { jobId, error: "not delivered before the timeout; it stays queued and is retried" };
   }
 
   async close(): Promise<void> {

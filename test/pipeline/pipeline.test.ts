@@ -22,7 +22,7 @@ describe("pipeline end to end", () => {
   before(async () => {
     fixture = await startPipelineFixture("pipeline");
     runtime = await openRuntime(await fixture.loadConfig(), createLogger("silent"));
-    waiter = new SweepWaiter(runtime.redis, fixture.keyPrefix, runtime.pipeline.queues);
+    waiter = new SweepWaiter(runtime.redis, fixture.keyPrefix, runtime.pipeline.queues, 1000);
     await waiter.ready();
     runtime.pipeline.startWorkers();
   });
@@ -104,5 +104,23 @@ describe("pipeline end to end", () => {
     } finally {
       await http.close();
     }
+  });
+
+  test("alert Slack rejects is reported", async () => {
+    const job = fixture.atlas.addRestoreJob(ESTATE.shop, "search-flex", {
+      status: "FAILED",
+      restoreFinishedDate: isoSeconds(Date.now()),
+    });
+    fixture.slack.failNext("chat.postMessage", { ok: false, error: "channel_not_found" });
+    const started = Date.now();
+
+    const summary = await waiter.sweepAndWait(Date.now() + SWEEP_TIMEOUT_MS);
+
+    assert.equal(summary.ok, false);
+    assert.equal(summary.alerts.length, 1);
+    assert.match(summary.alerts[0]?.jobId ?? "", new RegExp(job.id));
+    assert.match(summary.alerts[0]?.error ?? "", /channel_not_found/);
+    assert.ok(Date.now() - started < 30_000, "the sweep waited for the 15-minute retry");
+    assert.equal(fixture.slack.messages.length, 1);
   });
 });
