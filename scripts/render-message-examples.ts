@@ -4,6 +4,7 @@ import type { AlertEvent } from "../src/alerts/alert-event.ts";
 import { buildDigestMessage } from "../src/alerts/digest-message.ts";
 import { buildOperatorAlertMessage } from "../src/alerts/operator-message.ts";
 import type { SlackMessage } from "../src/alerts/slack-blocks.ts";
+import { buildSlackErrorMessage } from "../src/alerts/slack-error-reporter.ts";
 import { buildAlertMessage } from "../src/alerts/slack-message.ts";
 import { buildTestAlertMessage } from "../src/alerts/test-alert-message.ts";
 import { buildThreadReply } from "../src/alerts/thread-reply-message.ts";
@@ -155,6 +156,21 @@ function examples(): Example[] {
         },
         { repeatIntervalMs: 4 * 3_600_000 },
       ),
+    },
+    {
+      title: "Slack channel rejected",
+      description:
+        "Slack rejected a restore alert's channel for good; an operator message in `slack.operatorChannel`.",
+      message: buildSlackErrorMessage({
+        code: "not_in_channel",
+        channel: "#orders-oncall",
+        message:
+          "Slack chat.postMessage to channel #orders-oncall failed: not_in_channel; invite the Slack app to the channel",
+        alertId: "alert-66b7d1c2e4a5f6a7b8c9d0e1-failed",
+        projectId: PROJECT_ID,
+        cluster: "orders-flex",
+        restoreJobId: "66b7d1c2e4a5f6a7b8c9d0e1",
+      }),
     },
     {
       title: "test alert",

@@ -210,6 +210,22 @@ describe("operator alerts end to end", () => {
     assert.equal(await harness.metricValue(failures), 2);
   });
 
+  test("retired API version posts one message", async () => {
+    harness = await startHarness();
+    harness.atlas.goneVersions.add("2024-11-13");
+
+    await harness.sweep();
+    await harness.sweep();
+
+    const messages = harness.operatorMessages();
+    assert.equal(messages.length, 1);
+    assert.match(messages[0]?.text ?? "", /^Atlas rejects flexwatch's API version/);
+    assert.match(textOf(messages[0]), /VERSION_GONE/);
+    assert.match(textOf(messages[0]), /atlas\.apiVersions/);
+    const sent = 'flexwatch_operator_alerts_total{reason="api-version-rejected",outcome="sent"}';
+    assert.equal(await harness.metricValue(sent), 1);
+  });
+
   test("project error counts per project", async () => {
     harness = await startHarness();
     harness.atlas.injectFault({
