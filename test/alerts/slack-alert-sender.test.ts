@@ -228,7 +228,7 @@ describe("SlackAlertSender", () => {
     assert.equal(err.channel, "C0000000000");
     assert.match(
       err.message,
-      /chat\.postMessage to channel C0000000000 failed: .*check slack\.channel/,
+      /chat\.postMessage to channel C0000000000 failed: .*check the channel \(slack\.channel/,
     );
   });
 

@@ -73,7 +73,7 @@ describe("flexwatch test-alert", () => {
     assert.equal(result.code, 1);
     assert.match(
       result.stderr,
-      /test alert not posted: Slack chat\.postMessage to channel C0000000000 failed: Slack returned channel_not_found: check slack\.channel/,
+      /test alert not posted: Slack chat\.postMessage to channel C0000000000 failed: Slack returned channel_not_found: check the channel \(slack\.channel/,
     );
   });
 
