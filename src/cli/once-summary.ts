@@ -53,10 +53,12 @@ function pollRow(
     .map(([status, count]) => `${status}=${count}`)
     .join(" ");
   const alerts = result.alertJobIds.map((id) => alertsById.get(id));
-  const notes = [
-    result.dropped ? "cluster gone, dropped" : result.baseline ? "baseline recorded" : "",
-    ...alerts.flatMap((alert) => (alert?.error === undefined ? [] : [`alert: ${alert.error}`])),
-  ].filter((note) => note !== "");
+  const notes: string[] = [];
+  if (result.dropped) notes.push("cluster gone, dropped");
+  if (result.baseline) notes.push("baseline recorded");
+  for (const alert of alerts) {
+    if (alert?.error !== undefined) notes.push(`alert: ${alert.error}`);
+  }
 
   return [
     projectId,
