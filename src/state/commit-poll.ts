@@ -47,7 +47,6 @@ export async function commitPoll(
       now.toISOString(),
     );
     if (committed) {
-      await store.registerCluster(ref);
       return {
         transitions: diff.transitions,
         unknownStatuses: diff.unknownStatuses,

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { ChainableCommander, Redis } from "ioredis";
 import { type AlertEvent, alertJobId } from "../alerts/alert-event.ts";
 import { KNOWN_STATUSES } from "../atlas/restore-job.ts";
@@ -7,7 +6,7 @@ import { type ClusterStateKeys, clusterStateKeys } from "./cluster-state-keys.ts
 import type { SavedJob } from "./diff-restore-jobs.ts";
 import { parseStoredValue } from "./parse-stored-value.ts";
 import { PollFailureCounter } from "./poll-failure-counter.ts";
-import { COMMIT_STATE_LUA, RELEASE_LOCK_LUA } from "./state-scripts.ts";
+import { COMMIT_STATE_LUA } from "./state-scripts.ts";
 
 type ClusterId = Pick<ClusterRef, "projectId" | "cluster">;
 
@@ -38,7 +37,6 @@ interface StateCommands {
     sentKey: string,
     argv: string[],
   ): Promise<number>;
-  flexwatchReleaseLock(lockKey: string, ownerToken: string): Promise<number>;
 }
 
 /**
@@ -52,9 +50,6 @@ export class StateStore {
   readonly #redis: Redis;
   readonly #commands: StateCommands;
   readonly #keyPrefix: string;
-  // Identifies this store's send locks, so `releaseSend` never deletes a lock that another
-  // worker took after ours expired.
-  readonly #lockOwnerToken = randomBytes(16).toString("hex");
 
   constructor(redis: Redis, keyPrefix: string) {
     if (keyPrefix === "") {
@@ -62,7 +57,6 @@ export class StateStore {
     }
 
     redis.defineCommand("flexwatchCommitState", { numberOfKeys: 5, lua: COMMIT_STATE_LUA });
-    redis.defineCommand("flexwatchReleaseLock", { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
     this.#redis = redis;
     this.#commands = redis as unknown as StateCommands;
     this.#keyPrefix = keyPrefix;
@@ -163,22 +157,6 @@ export class StateStore {
         .hset(keys.sent, alertJobId, JSON.stringify(record))
         .hdel(keys.outbox, alertJobId),
     );
-  }
-
-  /**
-   * Takes the send lock of an alert for `ttlMs` milliseconds, so two workers never post the
-   * same alert at once. Returns false when another holder has it.
-   */
-  async claimSend(ref: ClusterId, alertJobId: string, ttlMs: number): Promise<boolean> {
-    const lockKey = this.#keys(ref).sendingPrefix + alertJobId;
-    const reply = await this.#redis.set(lockKey, this.#lockOwnerToken, "PX", ttlMs, "NX");
-    return reply === "OK";
-  }
-
-  /** Releases a send lock this store holds. A lock taken by another store is left alone. */
-  async releaseSend(ref: ClusterId, alertJobId: string): Promise<void> {
-    const lockKey = this.#keys(ref).sendingPrefix + alertJobId;
-    await this.#commands.flexwatchReleaseLock(lockKey, this.#lockOwnerToken);
   }
 
   /**
