@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type { ChainableCommander, Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { AlertEvent, AlertKind } from "../alerts/alert-event.ts";
 import type { PostingIntent, SentRecord } from "../alerts/sent-record.ts";
 import type { ClusterRef } from "./cluster-ref.ts";
 import { type ClusterStateKeys, clusterStateKeys } from "./cluster-state-keys.ts";
+import { execTransaction } from "./exec-transaction.ts";
 import { RELEASE_LOCK_LUA } from "./state-scripts.ts";
 
 type ClusterId = Pick<ClusterRef, "projectId" | "cluster">;
@@ -138,12 +139,6 @@ export class AlertThreadStore {
   #keys(ref: ClusterId): ClusterStateKeys {
     return clusterStateKeys(this.#keyPrefix, ref);
   }
-}
-
-async function execTransaction(transaction: ChainableCommander): Promise<void> {
-  const replies = await transaction.exec();
-  if (replies === null) throw new Error("Redis transaction was aborted: retry the operation");
-  for (const [err] of replies) if (err) throw err;
 }
 
 function parseSentRecord(key: string, field: string, raw: string): SentRecord {

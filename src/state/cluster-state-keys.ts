@@ -12,7 +12,7 @@ export interface ClusterStateKeys {
   outbox: string;
   /** Hash: alert job id → SentRecord JSON. */
   sent: string;
-  /** Prefix of the send locks, `<sendingPrefix><alertJobId>` or `<sendingPrefix><restoreJobId>`. */
+  /** Prefix of the send locks, one per restore job: `<sendingPrefix><restoreJobId>`. */
   sendingPrefix: string;
   /** Hash: restore job id → AlertThread JSON, the job's top-level Slack message. */
   threads: string;

@@ -1,9 +1,10 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { type AlertEvent, alertJobId } from "../alerts/alert-event.ts";
 import { KNOWN_STATUSES } from "../atlas/restore-job.ts";
 import { type ClusterRef, clusterKey } from "./cluster-ref.ts";
 import { type ClusterStateKeys, clusterStateKeys } from "./cluster-state-keys.ts";
 import type { SavedJob } from "./diff-restore-jobs.ts";
+import { execTransaction } from "./exec-transaction.ts";
 import { parseStoredValue } from "./parse-stored-value.ts";
 import { PollFailureCounter } from "./poll-failure-counter.ts";
 import { COMMIT_STATE_LUA } from "./state-scripts.ts";
@@ -249,16 +250,6 @@ export class StateStore {
   #sweepKey(): string {
     return `${this.#keyPrefix}:sweep:last`;
   }
-}
-
-async function execTransaction(transaction: ChainableCommander): Promise<unknown[]> {
-  const replies = await transaction.exec();
-  if (replies === null) throw new Error("Redis transaction was aborted: retry the operation");
-
-  return replies.map(([err, result]) => {
-    if (err) throw err;
-    return result;
-  });
 }
 
 function countStatuses(jobs: Record<string, SavedJob>): Record<string, number> {
