@@ -49,8 +49,9 @@ export interface AtlasConfig {
   /** Retries of one request inside the client before the poll job fails and BullMQ retries it. */
   retry: AtlasRetryConfig;
   /**
-   * Every Nth poll of a cluster reads all pages; the others stop at the first page holding only
-   * jobs already known in a terminal state. 1 turns incremental paging off. @defaultValue 12
+   * Every Nth poll of a cluster reads all pages. The others stop at the first page whose jobs are
+   * all saved, once every saved in-flight job has been seen. 1 turns incremental paging off.
+   * @defaultValue 12
    */
   fullReadEvery: number;
   /** How long the cluster list of a `"*"` project (and the project list of `projects: "*"`) is reused. @defaultValue 900000 (15 min) */
