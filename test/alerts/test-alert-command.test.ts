@@ -1,34 +1,7 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { type PipelineFixture, startPipelineFixture } from "../support/pipeline-fixture.ts";
-
-const CLI = resolve("src/cli/main.ts");
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
+import { runCli } from "../support/run-cli.ts";
 
 describe("flexwatch test-alert", () => {
   let fixture: PipelineFixture;
