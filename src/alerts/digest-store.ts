@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { RELEASE_LOCK_LUA } from "../state/state-scripts.ts";
+import { OwnedLocks } from "../state/owned-locks.ts";
 import type { AlertEvent } from "./alert-event.ts";
 import type { PostingIntent } from "./sent-record.ts";
 
@@ -18,10 +17,6 @@ export interface PostedDigest {
  */
 const DIGEST_TTL_SECONDS = 7 * 24 * 3600;
 
-interface LockCommands {
-  flexwatchReleaseLock(lockKey: string, ownerToken: string): Promise<number>;
-}
-
 /**
  * The Redis side of digests: per (sweep, channel) the alerts registered for it, a claim lock,
  * the posting intent and the posted digest. The keys of one digest share the hash tag
@@ -30,14 +25,12 @@ interface LockCommands {
 export class DigestStore {
   readonly #redis: Redis;
   readonly #keyPrefix: string;
-  readonly #commands: LockCommands;
-  readonly #ownerToken = randomBytes(16).toString("hex");
+  readonly #locks: OwnedLocks;
 
   constructor(redis: Redis, keyPrefix: string) {
-    redis.defineCommand("flexwatchReleaseLock", { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
     this.#redis = redis;
     this.#keyPrefix = keyPrefix;
-    this.#commands = redis as unknown as LockCommands;
+    this.#locks = new OwnedLocks(redis);
   }
 
   /** Adds an alert to the digest of its sweep and channel; adding it again changes nothing. */
@@ -88,12 +81,11 @@ export class DigestStore {
 
   /** Takes the digest's claim for `ttlMs`. Returns false when another worker has it. */
   async claim(sweepId: string, channel: string, ttlMs: number): Promise<boolean> {
-    const key = this.#keys(sweepId, channel).claim;
-    return (await this.#redis.set(key, this.#ownerToken, "PX", ttlMs, "NX")) === "OK";
+    return this.#locks.acquire(this.#keys(sweepId, channel).claim, ttlMs);
   }
 
   async release(sweepId: string, channel: string): Promise<void> {
-    await this.#commands.flexwatchReleaseLock(this.#keys(sweepId, channel).claim, this.#ownerToken);
+    await this.#locks.release(this.#keys(sweepId, channel).claim);
   }
 
   #keys(sweepId: string, channel: string) {

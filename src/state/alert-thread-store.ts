@@ -1,11 +1,10 @@
-import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { AlertEvent, AlertKind } from "../alerts/alert-event.ts";
 import type { PostingIntent, SentRecord } from "../alerts/sent-record.ts";
 import type { ClusterRef } from "./cluster-ref.ts";
 import { type ClusterStateKeys, clusterStateKeys } from "./cluster-state-keys.ts";
 import { execTransaction } from "./exec-transaction.ts";
-import { RELEASE_LOCK_LUA } from "./state-scripts.ts";
+import { OwnedLocks } from "./owned-locks.ts";
 
 type ClusterId = Pick<ClusterRef, "projectId" | "cluster">;
 
@@ -35,10 +34,6 @@ export interface Delivery {
   thread?: { restoreJobId: string; value: AlertThread };
 }
 
-interface LockCommands {
-  flexwatchReleaseLock(lockKey: string, ownerToken: string): Promise<number>;
-}
-
 /**
  * Sent records, threads, posting intents and per-restore-job send locks of restore alerts, in
  * Redis under each cluster's hash tag, so every write for one delivery is one transaction in
@@ -47,16 +42,12 @@ interface LockCommands {
 export class AlertThreadStore {
   readonly #redis: Redis;
   readonly #keyPrefix: string;
-  readonly #commands: LockCommands;
-  // Identifies this store's locks, so `releaseJob` never deletes a lock another worker took
-  // after ours expired.
-  readonly #lockOwnerToken = randomBytes(16).toString("hex");
+  readonly #locks: OwnedLocks;
 
   constructor(redis: Redis, keyPrefix: string) {
-    redis.defineCommand("flexwatchReleaseLock", { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
     this.#redis = redis;
     this.#keyPrefix = keyPrefix;
-    this.#commands = redis as unknown as LockCommands;
+    this.#locks = new OwnedLocks(redis);
   }
 
   /** Returns the record of an alert, or null when it was never delivered. */
@@ -125,15 +116,12 @@ export class AlertThreadStore {
    * holder has it.
    */
   async claimJob(ref: ClusterId, restoreJobId: string, ttlMs: number): Promise<boolean> {
-    const lockKey = this.#keys(ref).sendingPrefix + restoreJobId;
-    const reply = await this.#redis.set(lockKey, this.#lockOwnerToken, "PX", ttlMs, "NX");
-    return reply === "OK";
+    return this.#locks.acquire(this.#keys(ref).sendingPrefix + restoreJobId, ttlMs);
   }
 
   /** Releases a restore job's send lock this store holds; another holder's lock stays. */
   async releaseJob(ref: ClusterId, restoreJobId: string): Promise<void> {
-    const lockKey = this.#keys(ref).sendingPrefix + restoreJobId;
-    await this.#commands.flexwatchReleaseLock(lockKey, this.#lockOwnerToken);
+    await this.#locks.release(this.#keys(ref).sendingPrefix + restoreJobId);
   }
 
   #keys(ref: ClusterId): ClusterStateKeys {
