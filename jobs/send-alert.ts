@@ -13,7 +13,7 @@ export interface SlackPermanentErrorReport {
   code: string;
   /** Channel of the failed call as configured, or undefined when unknown. */
   channel: string | undefined;
-  /** What failed and what to fix; it holds no secret. */
+  /** What failed and what to fix. It contains no secret. */
   message: string;
   alertId: string;
   projectId: string;
@@ -36,7 +36,7 @@ export interface SendAlertDependencies {
 /**
  * Creates the alert processor. `AlertDelivery` checks the alert's record before it posts, so a
  * retried, stalled or duplicated alert job posts at most one Slack message per (restore job,
- * kind). When it asks to wait (order, rate limit, a lock), the job is delayed to that time and
+ * kind). When delivery must wait (order, rate limit, a lock), the job is delayed to that time and
  * no attempt is used up.
  */
 export function createSendAlertProcessor(deps: SendAlertDependencies) {

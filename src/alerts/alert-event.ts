@@ -24,7 +24,7 @@ export const ALERT_SEVERITY: Readonly<Record<AlertKind, AlertSeverity>> = {
 };
 
 /**
- * One alert worth sending, produced by the state diff and carried by an alert job. It holds
+ * One alert worth sending, produced by the state diff and carried by an alert job. It contains
  * everything the message needs, so the alert job never reads Atlas again.
  */
 export interface AlertEvent {
@@ -37,7 +37,7 @@ export interface AlertEvent {
   /** When the diff found it, ISO-8601 UTC. */
   detectedAt: string;
   /**
-   * The sweep whose poll enqueued the alert, set when the alert job is created; alerts of one
+   * The sweep whose poll enqueued the alert, set when the alert job is created. Alerts of one
    * sweep for one channel are counted together to decide on a digest.
    */
   sweepId?: string;

@@ -13,7 +13,7 @@ import { DigestAuthSession, parseDigestChallenge } from "./digest-auth.ts";
 /**
  * Signs requests with a programmatic API key over HTTP Digest. The first call of a process
  * costs two requests (the unauthenticated one and the signed one); later calls reuse the nonce. Atlas
- * answers an unauthenticated request with 401 and an `UNEXPECTED_ERROR` body, which is only
+ * responds to an unauthenticated request with 401 and an `UNEXPECTED_ERROR` body, which is only
  * the challenge. Any 401 challenge gets one more request with the nonce it carries, because
  * the nonce may have been stale or used out of order by concurrent requests; a non-stale
  * challenge to that second request means the key was rejected.

@@ -76,7 +76,7 @@ export interface AtlasRateLimitConfig {
   /** Requests per minute flexwatch may make per project in steady state. @defaultValue 500 */
   refillPerMinute: number;
   /**
-   * When an Atlas answer says fewer than this many requests remain (`RateLimit-Remaining`),
+   * When an Atlas response reports fewer than this many requests remaining (`RateLimit-Remaining`),
    * flexwatch waits for the bucket to refill before the next request. @defaultValue 100
    */
   minRemaining: number;

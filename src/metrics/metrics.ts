@@ -93,7 +93,7 @@ export class Metrics {
     });
     this.atlasApiDeprecated = new Gauge({
       name: "flexwatch_atlas_api_deprecated",
-      help: "Set to 1 for an Atlas API version that answered with a Deprecation or Sunset header.",
+      help: "Set to 1 for an Atlas API version whose responses carry a Deprecation or Sunset header.",
       labelNames: ["resource", "version", "sunset"],
       registers,
     });

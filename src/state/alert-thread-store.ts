@@ -21,7 +21,7 @@ export interface AlertThread {
   digest: boolean;
   /** Kinds delivered for the job, in delivery order. */
   kinds: AlertKind[];
-  /** The latest delivered alert of the job; its job object never holds `snapshotUrl`. */
+  /** The latest delivered alert of the job; its job object never contains `snapshotUrl`. */
   latest: AlertEvent;
   /** Alert id whose state the top-level message shows; behind `latest` until an update lands. */
   rootShows: string;
